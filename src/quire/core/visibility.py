@@ -1,0 +1,60 @@
+"""Who may see what: the archive's visibility rules as pure functions.
+
+Every surface (pages, search, feeds, downloads) asks these rules, through the
+Django adapter in quire.permissions, which also expresses them as database
+filters; a test checks the two agree on every combination.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """The person looking: a guest (user_id None), a member, or an admin."""
+
+    user_id: int | None = None
+    is_admin: bool = False
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+
+GUEST = Viewer()
+
+
+@dataclass(frozen=True, slots=True)
+class WorkAccess:
+    """The facts about a work that decide who may see it."""
+
+    posted: bool
+    hidden: bool
+    restricted: bool
+    creator_user_ids: frozenset[int]
+
+
+def is_creator(viewer: Viewer, work: WorkAccess) -> bool:
+    return viewer.user_id is not None and viewer.user_id in work.creator_user_ids
+
+
+def can_view_work(viewer: Viewer, work: WorkAccess) -> bool:
+    """Creators always see their own work; others see posted, unhidden works,
+    restricted ones only when signed in; admins also see hidden posted works."""
+    if is_creator(viewer, work):
+        return True
+    if not work.posted:
+        return False
+    if work.hidden and not viewer.is_admin:
+        return False
+    return not work.restricted or viewer.is_authenticated
+
+
+def can_view_chapter(viewer: Viewer, work: WorkAccess, *, chapter_posted: bool) -> bool:
+    """An unposted chapter of a posted work is a draft only its creators see."""
+    return can_view_work(viewer, work) and (chapter_posted or is_creator(viewer, work))
+
+
+def can_edit_work(viewer: Viewer, work: WorkAccess) -> bool:
+    return is_creator(viewer, work)

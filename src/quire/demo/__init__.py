@@ -1,0 +1,1 @@
+"""Sample works written for this project, loaded by `quire serve --demo`."""

@@ -1,0 +1,1 @@
+"""Accounts and the pseuds people write under."""

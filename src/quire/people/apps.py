@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "quire.people"
+    label = "people"
+    verbose_name = "People"
+
+    def ready(self) -> None:
+        from quire.people import signals  # noqa: F401  (connects the receivers)

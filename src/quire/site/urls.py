@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "Quire administration"
+admin.site.site_title = "Quire admin"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("quire.people.urls")),
+    path("", include("quire.tags.urls")),
+    path("", include("quire.works.urls")),
+]

@@ -1,0 +1,1 @@
+"""Tags and AO3's wrangling relations between them."""

@@ -1,0 +1,1 @@
+"""Works, their chapters and series: what readers come to read."""

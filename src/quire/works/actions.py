@@ -1,0 +1,175 @@
+"""Every write to works, chapters and series goes through here.
+
+Actions sanitize user HTML, count words and keep a work's derived fields
+(word count, chapter count, completeness, dates) right, inside one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+
+from quire.core.documents import ParsedChapter, ParsedWork
+from quire.core.sanitize import sanitize_html
+from quire.core.tags import TagType
+from quire.core.wordcount import count_words
+from quire.people.models import Pseud
+from quire.tags.actions import find_or_create_tags
+from quire.works.models import Chapter, Creatorship, Series, SeriesPart, Tagging, Work
+
+
+@transaction.atomic
+def do_create_work(
+    *,
+    creators: Sequence[Pseud],
+    parsed: ParsedWork,
+    posted: bool = True,
+    restricted: bool = False,
+) -> Work:
+    """Store a parsed work with its chapters and tags; `posted=False` keeps it a draft."""
+    if not creators:
+        raise ValueError(f'work "{parsed.title}" needs at least one creator')
+    if not parsed.chapters:
+        raise ValueError(f'work "{parsed.title}" has no chapters')
+    work = Work.objects.create(
+        title=" ".join(parsed.title.split())[:255] or "Untitled",
+        summary=sanitize_html(parsed.summary),
+        notes=sanitize_html(parsed.notes),
+        end_notes=sanitize_html(parsed.end_notes),
+        language=parsed.language or "en",
+        expected_chapters=parsed.expected_chapters,
+        published=parsed.published,
+        restricted=restricted,
+        posted=posted,
+    )
+    Creatorship.objects.bulk_create(
+        Creatorship(work=work, pseud=pseud, position=index) for index, pseud in enumerate(creators)
+    )
+    _set_tags(work, parsed.tags)
+    for position, chapter in enumerate(parsed.chapters, start=1):
+        _store_chapter(work, chapter, position=position, posted=posted)
+    _refresh_stats(work, complete=parsed.complete)
+    return work
+
+
+def _set_tags(work: Work, tags: dict[TagType, list[str]]) -> None:
+    taggings: list[Tagging] = []
+    for tag_type in TagType:
+        for tag in find_or_create_tags(tag_type, tags.get(tag_type, [])):
+            taggings.append(Tagging(work=work, tag=tag, position=len(taggings)))
+    Tagging.objects.bulk_create(taggings)
+
+
+def _store_chapter(work: Work, chapter: ParsedChapter, *, position: int, posted: bool) -> Chapter:
+    content = sanitize_html(chapter.content, keep_classes=True)
+    return Chapter.objects.create(
+        work=work,
+        position=position,
+        title=" ".join(chapter.title.split())[:255],
+        summary=sanitize_html(chapter.summary),
+        notes=sanitize_html(chapter.notes),
+        end_notes=sanitize_html(chapter.end_notes),
+        content=content,
+        word_count=count_words(content),
+        posted=posted,
+        published=chapter.published or work.published or timezone.localdate(),
+    )
+
+
+@transaction.atomic
+def do_add_chapter(work: Work, chapter: ParsedChapter, *, posted: bool = True) -> Chapter:
+    """Append a chapter; posting it updates the work's counts and updated date."""
+    last = work.chapters.aggregate(last=Max("position"))["last"] or 0
+    stored = _store_chapter(work, chapter, position=last + 1, posted=posted)
+    _refresh_stats(work)
+    return stored
+
+
+@transaction.atomic
+def do_post_work(work: Work) -> Work:
+    """Post a draft: the work and all its chapters become public."""
+    today = timezone.localdate()
+    work.chapters.filter(posted=False).update(posted=True)
+    work.chapters.filter(published__isnull=True).update(published=today)
+    work.posted = True
+    work.published = work.published or today
+    work.save(update_fields=["posted", "published", "modified_at"])
+    _refresh_stats(work)
+    return work
+
+
+@transaction.atomic
+def do_set_hidden(work: Work, *, hidden: bool) -> Work:
+    """Hide a work from everyone but its creators and admins, or show it again."""
+    work.hidden = hidden
+    work.save(update_fields=["hidden", "modified_at"])
+    return work
+
+
+def _refresh_stats(work: Work, *, complete: bool | None = None) -> None:
+    """Re-derive word count, chapter count, dates and completeness from posted chapters.
+
+    AO3 calls a work complete when its posted chapters reach the expected
+    number; a document that says so explicitly (`complete`) is believed.
+    """
+    posted = work.chapters.filter(posted=True)
+    figures = posted.aggregate(words=Sum("word_count"), last=Max("published"), count=Count("id"))
+    work.word_count = figures["words"] or 0
+    work.chapter_count = figures["count"]
+    first: date | None = posted.order_by("position").values_list("published", flat=True).first()
+    work.published = work.published or first
+    work.updated = figures["last"] or work.published
+    if complete is None:
+        complete = work.expected_chapters is not None and (
+            work.chapter_count >= work.expected_chapters
+        )
+    work.complete = complete
+    if complete and work.expected_chapters is None:
+        work.expected_chapters = work.chapter_count
+    work.save()
+
+
+@transaction.atomic
+def do_create_series(*, creators: Sequence[Pseud], title: str, summary: str = "") -> Series:
+    series = Series.objects.create(
+        title=" ".join(title.split())[:255], summary=sanitize_html(summary)
+    )
+    series.creators.set(creators)
+    return series
+
+
+@transaction.atomic
+def do_add_to_series(series: Series, work: Work, *, position: int | None = None) -> SeriesPart:
+    """Place a work in a series, at the end unless a position is given."""
+    if position is None:
+        position = (series.parts.aggregate(last=Max("position"))["last"] or 0) + 1
+    part, _ = SeriesPart.objects.update_or_create(
+        series=series, work=work, defaults={"position": position}
+    )
+    return part
+
+
+@transaction.atomic
+def do_save_chapter(chapter: Chapter) -> Chapter:
+    """Save a chapter edited elsewhere (e.g. in the admin): sanitize, recount, refresh the work."""
+    chapter.content = sanitize_html(chapter.content, keep_classes=True)
+    for field in ("summary", "notes", "end_notes"):
+        setattr(chapter, field, sanitize_html(getattr(chapter, field)))
+    chapter.word_count = count_words(chapter.content)
+    chapter.save()
+    _refresh_stats(chapter.work)
+    return chapter
+
+
+@transaction.atomic
+def do_save_work(work: Work) -> Work:
+    """Save a work edited elsewhere (e.g. in the admin): sanitize and refresh derived fields."""
+    for field in ("summary", "notes", "end_notes"):
+        setattr(work, field, sanitize_html(getattr(work, field)))
+    work.save()
+    _refresh_stats(work, complete=work.complete if work.expected_chapters is None else None)
+    return work

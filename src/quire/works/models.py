@@ -1,0 +1,175 @@
+"""Works, chapters, series and the links that tie them to pseuds and tags.
+
+Fields that are derived (word count, posted chapter count, completeness,
+updated date) are stored so that listings need no aggregation; the actions
+in quire.works.actions keep them right on every write.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+from quire.core.tags import TagType
+from quire.core.visibility import WorkAccess
+from quire.people.models import Pseud
+from quire.tags.models import Tag
+
+
+class Work(models.Model):
+    title = models.CharField(max_length=255)
+    summary = models.TextField(blank=True, help_text="Sanitized HTML, at most 1,250 characters.")
+    notes = models.TextField(blank=True, help_text="Sanitized HTML shown before the work.")
+    end_notes = models.TextField(blank=True, help_text="Sanitized HTML shown after the work.")
+    language = models.CharField(max_length=20, default="en", help_text="BCP 47 code, e.g. en, fr.")
+    word_count = models.PositiveIntegerField(default=0)
+    chapter_count = models.PositiveIntegerField(default=0, help_text="Posted chapters.")
+    expected_chapters = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Planned number of chapters; empty when unknown."
+    )
+    complete = models.BooleanField(default=False)
+    published = models.DateField(null=True, blank=True)
+    updated = models.DateField(null=True, blank=True)
+    restricted = models.BooleanField(default=False, help_text="Only signed-in readers see it.")
+    posted = models.BooleanField(default=False, help_text="False while the work is a draft.")
+    hidden = models.BooleanField(default=False, help_text="Hidden by an admin.")
+    creators = models.ManyToManyField(Pseud, through="Creatorship", related_name="works")
+    tags = models.ManyToManyField(Tag, through="Tagging", related_name="works")
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated", "-id"]
+        indexes = [models.Index(fields=["posted", "hidden", "-updated"], name="work_listing")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:work", args=[self.pk])
+
+    def access(self) -> WorkAccess:
+        """The facts quire.core.visibility decides on (uses prefetched creators)."""
+        return WorkAccess(
+            posted=self.posted,
+            hidden=self.hidden,
+            restricted=self.restricted,
+            creator_user_ids=frozenset(pseud.user_id for pseud in self.creator_pseuds),
+        )
+
+    @property
+    def creator_pseuds(self) -> list[Pseud]:
+        """The byline, in order (uses prefetched creatorships)."""
+        return [creatorship.pseud for creatorship in self.creatorships.all()]
+
+    def tags_of_type(self, tag_type: TagType) -> list[Tag]:
+        """This work's tags of one type, in the creator's order (uses prefetched taggings)."""
+        return [tagging.tag for tagging in self.taggings.all() if tagging.tag.type == tag_type]
+
+    @property
+    def chapters_label(self) -> str:
+        """AO3's "N/M" chapter count, "N/?" when the length is unknown."""
+        expected = "?" if self.expected_chapters is None else str(self.expected_chapters)
+        return f"{self.chapter_count}/{expected}"
+
+
+class Creatorship(models.Model):
+    """Credits a pseud as (co-)creator of a work, in byline order."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="creatorships")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="creatorships")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint("work", "pseud", name="unique_creatorship")]
+
+    def __str__(self) -> str:
+        return f"{self.pseud} on {self.work}"
+
+
+class Tagging(models.Model):
+    """A tag on a work, as the creator chose it (synonyms and all)."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="taggings")
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="taggings")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint("work", "tag", name="unique_tagging")]
+
+    def __str__(self) -> str:
+        return f"{self.tag} on {self.work}"
+
+
+class Chapter(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=255, blank=True)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    end_notes = models.TextField(blank=True)
+    content = models.TextField(help_text="Sanitized HTML, at most 510,000 characters.")
+    word_count = models.PositiveIntegerField(default=0)
+    posted = models.BooleanField(default=False)
+    published = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint("work", "position", name="unique_chapter_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:chapter", args=[self.work_id, self.pk])
+
+    @property
+    def heading(self) -> str:
+        """AO3's chapter heading: "Chapter 2: The Storm" or "Chapter 2"."""
+        if self.title:
+            return f"Chapter {self.position}: {self.title}"
+        return f"Chapter {self.position}"
+
+
+class Series(models.Model):
+    title = models.CharField(max_length=255)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    complete = models.BooleanField(default=False)
+    creators = models.ManyToManyField(Pseud, related_name="series", blank=True)
+    works = models.ManyToManyField(Work, through="SeriesPart", related_name="series")
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "series"
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:series", args=[self.pk])
+
+
+class SeriesPart(models.Model):
+    """A work's place in a series: "Part 2 of …"."""
+
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="parts")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="series_parts")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint("series", "work", name="unique_series_work"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Part {self.position} of {self.series}"

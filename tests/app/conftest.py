@@ -1,0 +1,72 @@
+"""Helpers that build archive content through the same actions the archive uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+
+from quire.core.documents import ParsedChapter, ParsedWork
+from quire.core.tags import TagType
+from quire.people.actions import do_create_user
+from quire.people.models import User
+from quire.works.actions import do_create_work
+from quire.works.models import Work
+
+MakeWork = Callable[..., Work]
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    def make(username: str, **kwargs: Any) -> User:
+        return do_create_user(username, password="a-long-test-password", **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def author(make_user: Callable[..., User]) -> User:
+    return make_user("author")
+
+
+@pytest.fixture
+def make_work(author: User) -> MakeWork:
+    """A posted General Audiences work with one chapter unless told otherwise."""
+
+    def make(
+        title: str = "A Work",
+        *,
+        chapters: list[str] | None = None,
+        rating: str = "General Audiences",
+        tags: dict[TagType, list[str]] | None = None,
+        creators: list[User] | None = None,
+        posted: bool = True,
+        restricted: bool = False,
+        expected_chapters: int | None = None,
+        published: date = date(2026, 1, 1),
+        **fields: Any,
+    ) -> Work:
+        all_tags = {
+            TagType.RATING: [rating],
+            TagType.WARNING: ["No Archive Warnings Apply"],
+            TagType.CATEGORY: ["Gen"],
+            TagType.FANDOM: ["Test Fandom"],
+            **(tags or {}),
+        }
+        parsed = ParsedWork(
+            title=title,
+            chapters=[
+                ParsedChapter(content=f"<p>{text}</p>", published=published)
+                for text in (chapters or ["Once upon a time."])
+            ],
+            tags=all_tags,
+            expected_chapters=expected_chapters,
+            published=published,
+            **fields,
+        )
+        pseuds = [user.default_pseud for user in (creators or [author])]
+        return do_create_work(creators=pseuds, parsed=parsed, posted=posted, restricted=restricted)
+
+    return make

@@ -1,0 +1,105 @@
+"""A reader's path through the demo archive in Chromium, with screenshots to look at."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_home_shows_recent_works(page: Page, demo_url: str) -> None:
+    page.goto(demo_url + "/")
+    expect(page.get_by_role("heading", name="Recently updated")).to_be_visible()
+    assert page.locator("li.blurb").count() >= 8
+    expect(page.locator("li.blurb .required-tags").first).to_be_visible()
+    screenshot(page, "01-home")
+
+
+def test_adult_notice_then_reading_remembered(page: Page, demo_url: str) -> None:
+    page.goto(demo_url + "/works/")
+    page.get_by_role("link", name="Proof", exact=True).click()
+    expect(page.get_by_role("heading", name="This work could have adult content")).to_be_visible()
+    expect(page.locator(".chapter-text")).to_have_count(0)
+    screenshot(page, "02-adult-notice")
+    page.get_by_role("link", name="Yes, Continue").click()
+    expect(page.locator(".chapter-text")).to_be_visible()
+    expect(page.locator("h1.work-title")).to_have_text("Proof")
+    screenshot(page, "03-explicit-work")
+    page.goto(demo_url + "/works/")
+    page.get_by_role("link", name="Proof", exact=True).click()
+    expect(page.locator(".chapter-text")).to_be_visible()
+
+
+def test_page_through_chapters(page: Page, demo_url: str) -> None:
+    page.goto(demo_url + "/works/")
+    page.get_by_role("link", name="An Inventory of Small Kindnesses").click()
+    expect(page.locator("h2.chapter-title")).to_contain_text("Chapter 1")
+    screenshot(page, "04-chapter-1")
+    seen = [page.locator("h2.chapter-title").inner_text()]
+    top_nav = page.get_by_role("navigation", name="Chapters", exact=True)
+    while top_nav.get_by_role("link", name="Next Chapter →").count():
+        top_nav.get_by_role("link", name="Next Chapter →").click()
+        seen.append(page.locator("h2.chapter-title").inner_text())
+    assert [re.match(r"Chapter \d+", title).group(0) for title in seen] == [
+        f"Chapter {number}" for number in range(1, len(seen) + 1)
+    ]
+    assert len(seen) == 4
+    expect(page.locator("#work-endnotes")).to_be_visible()
+    screenshot(page, "05-last-chapter")
+    top_nav.get_by_role("link", name="Entire Work").click()
+    expect(page.locator("section.chapter")).to_have_count(4)
+    top_nav = page.get_by_role("navigation", name="Chapters", exact=True)
+    top_nav.get_by_role("link", name="Chapter Index").click()
+    expect(page.locator("ol.chapter-index li")).to_have_count(4)
+
+
+def test_restricted_work_is_hidden_from_guests(page: Page, demo_url: str) -> None:
+    page.goto(demo_url + "/works/")
+    expect(page.get_by_role("link", name="The Cold Road North")).to_have_count(0)
+
+
+def test_tag_creator_and_series_pages(page: Page, demo_url: str) -> None:
+    page.goto(demo_url + "/works/")
+    page.locator("li.blurb").filter(has_text="The Borrowed Umbrella").get_by_role(
+        "link", name="Small Hours at Baker Street"
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Small Hours at Baker Street")
+    expect(page.locator("li.blurb")).to_have_count(3)
+    screenshot(page, "06-series")
+    page.locator("li.blurb").first.get_by_role("link", name="inkwell_otter").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("inkwell_otter")
+    screenshot(page, "07-creator")
+    page.locator("li.blurb").first.get_by_role(
+        "link", name="Sherlock Holmes - Arthur Conan Doyle"
+    ).first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Sherlock Holmes - Arthur Conan Doyle"
+    )
+    assert page.locator("li.blurb").count() >= 3
+    screenshot(page, "08-tag")
+
+
+def test_keyboard_reaches_the_content_first(page: Page, demo_url: str) -> None:
+    page.goto(demo_url + "/works/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+
+
+def test_small_screen_has_no_sideways_scrolling(browser: Browser, demo_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    phone = context.new_page()
+    for path in ["/", "/works/4/"]:
+        phone.goto(demo_url + path)
+        overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, path
+    screenshot(phone, "09-phone-work")
+    context.close()
