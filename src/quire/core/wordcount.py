@@ -18,10 +18,10 @@ dash is such a separator, never a word of its own: AO3's spec asserts ``one—tw
 is 3 words (and so ``one—two`` is 2, ``one — two — three`` is 3). Numbers split at their
 punctuation, so ``1,000`` and ``3.14`` are 2 words each, as on AO3.
 
-Known divergence: the current otwarchive code builds its one-character branch as
-``[\\p{Han}|\\p{Hiragana}|…]``, a bracket expression that also contains a literal ``|``,
-so AO3 counts a stray pipe as a word. That is an accident of string joining, not a rule,
-and we do not copy it.
+Known divergence: one otwarchive version (``Otw::WordCounter``) builds its one-character
+branch as ``[\\p{Han}|\\p{Hiragana}|…]``, a bracket expression that also holds a literal
+``|``, so a stray pipe counts as a word there. That is an accident of string joining, not
+a rule, and we do not copy it.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from typing import Final
 
 # lxml and regex ship no type information and the dev dependencies carry no stubs for
 # them; `unused-ignore` keeps this quiet should lxml-stubs or types-regex be added later.
-import lxml.html  # type: ignore[import-untyped, unused-ignore]
-import regex  # type: ignore[import-untyped, unused-ignore]
-from lxml import etree  # type: ignore[import-untyped, unused-ignore]
+import lxml.html
+import regex
+from lxml import etree
 
 __all__ = ["count_words"]
 
@@ -56,7 +56,8 @@ _NOT_PROSE: Final = frozenset({"script", "style"})
 # would glue the text on either side into one node; AO3's counter sees `a<!-- -->b` as
 # two text nodes, so 2 words.
 # The input is decoded by us, so the parser is told UTF-8 and any <meta charset> or XML
-# declaration in the chapter cannot change how it is read.
+# declaration in the chapter cannot change how it is read. lxml locks a parser while it
+# runs, so one shared parser is safe across threads.
 _PARSER: Final = lxml.html.HTMLParser(
     encoding="utf-8",
     recover=True,
@@ -64,7 +65,6 @@ _PARSER: Final = lxml.html.HTMLParser(
     remove_blank_text=False,
     remove_comments=False,
     remove_pis=False,
-    default_doctype=False,
 )
 
 
