@@ -49,14 +49,20 @@ def _parser() -> argparse.ArgumentParser:
     migrate = commands.add_parser("migrate", help="create or upgrade the archive's database")
     _data_dir_option(migrate, default=argparse.SUPPRESS)
 
-    superuser = commands.add_parser("createsuperuser", help="create an admin account")
+    superuser = commands.add_parser(
+        "createsuperuser", help="create an admin account (options go to Django's command)"
+    )
     _data_dir_option(superuser, default=argparse.SUPPRESS)
-    superuser.add_argument("args", nargs=argparse.REMAINDER, help="passed to Django")
 
-    manage = commands.add_parser("manage", help="run a Django management command")
+    manage = commands.add_parser(
+        "manage", help="run a Django management command: quire manage COMMAND [OPTIONS]"
+    )
     _data_dir_option(manage, default=argparse.SUPPRESS)
-    manage.add_argument("args", nargs=argparse.REMAINDER, help="the command and its options")
     return parser
+
+
+PASS_THROUGH = {"createsuperuser", "manage"}
+"""Commands whose unknown options belong to Django, not to us."""
 
 
 def _start_django(data_dir: Path | None) -> Path:
@@ -90,16 +96,19 @@ def _load_demo() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, django_args = parser.parse_known_args(argv)
+    if django_args and args.command not in PASS_THROUGH:
+        parser.error(f"unrecognized arguments: {' '.join(django_args)}")
     data_dir = _start_django(args.data_dir)
     from django.core.management import execute_from_command_line
 
     if args.command == "manage":
-        execute_from_command_line(["quire manage", *args.args])
+        execute_from_command_line(["quire manage", *django_args])
         return 0
     if args.command == "createsuperuser":
         _migrate()
-        execute_from_command_line(["quire", "createsuperuser", *args.args])
+        execute_from_command_line(["quire", "createsuperuser", *django_args])
         return 0
     _migrate()
     if args.command == "migrate":

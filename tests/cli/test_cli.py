@@ -56,3 +56,25 @@ def test_help_lists_the_commands() -> None:
     assert result.returncode == 0
     for command in ("serve", "demo", "createsuperuser", "manage"):
         assert command in result.stdout
+
+
+def test_createsuperuser_makes_an_admin_with_a_default_pseud(tmp_path: Path) -> None:
+    data_dir = tmp_path / "archive"
+    result = quire(
+        "--data-dir",
+        str(data_dir),
+        "createsuperuser",
+        "--noinput",
+        "--username",
+        "keeper",
+        "--email",
+        "keeper@example.org",
+        env={"DJANGO_SUPERUSER_PASSWORD": "a-long-admin-password"},
+    )
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(data_dir / "quire.sqlite3") as connection:
+        rows = connection.execute(
+            "select u.is_superuser, p.name, p.is_default from people_user u "
+            "join people_pseud p on p.user_id = u.id where u.username = 'keeper'"
+        ).fetchall()
+    assert rows == [(1, "keeper", 1)]
