@@ -1,16 +1,18 @@
-"""The `quire` command: serve the archive, load the demo, create admins, manage.
+"""The `quire` command: serve, import and inspect documents, load the demo, manage.
 
 The data directory is settled before Django starts, because the settings
 read it: `quire --data-dir D serve` and `quire serve --data-dir D` both work.
+`quire inspect` needs no archive and never starts Django.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from quire import __version__, config
@@ -34,8 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     _data_dir_option(parser, default=None)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="create or upgrade the archive and serve it")
-    _data_dir_option(serve, default=argparse.SUPPRESS)
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        _data_dir_option(sub, default=argparse.SUPPRESS)
+        return sub
+
+    serve = command("serve", "create or upgrade the archive and serve it")
     serve.add_argument("--demo", action="store_true", help="load the sample works first")
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
@@ -43,21 +49,24 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--threads", type=int, default=8, help="request threads (default 8)")
 
-    demo = commands.add_parser("demo", help="load the sample works into the archive")
-    _data_dir_option(demo, default=argparse.SUPPRESS)
-
-    migrate = commands.add_parser("migrate", help="create or upgrade the archive's database")
-    _data_dir_option(migrate, default=argparse.SUPPRESS)
-
-    superuser = commands.add_parser(
-        "createsuperuser", help="create an admin account (options go to Django's command)"
+    inspect = command("inspect", "print what Quire reads from a document (no archive needed)")
+    inspect.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="files, folders or zips"
     )
-    _data_dir_option(superuser, default=argparse.SUPPRESS)
-
-    manage = commands.add_parser(
-        "manage", help="run a Django management command: quire manage COMMAND [OPTIONS]"
+    inspect.add_argument(
+        "--json", action="store_true", help="one JSON object per work, one per line"
     )
-    _data_dir_option(manage, default=argparse.SUPPRESS)
+
+    importer = command("import", "import files, folders or zips into the archive")
+    importer.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="files, folders or zips"
+    )
+    importer.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    command("demo", "load the sample works into the archive")
+    command("migrate", "create or upgrade the archive's database")
+    command("createsuperuser", "create an admin account (options go to Django's command)")
+    command("manage", "run a Django management command: quire manage COMMAND [OPTIONS]")
     return parser
 
 
@@ -73,57 +82,99 @@ def _start_django(data_dir: Path | None) -> Path:
     import django
 
     django.setup()
-    return path
-
-
-def _migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
+    return path
 
 
-def _collect_static() -> None:
+def _inspect(args: argparse.Namespace, _extra: list[str]) -> int:
+    from quire.core.importers import ImportProblem, default_registry
+    from quire.core.importers.report import describe, work_to_json
+    from quire.core.importers.sources import iter_sources
+
+    failed = 0
+    for source in iter_sources(args.paths):
+        try:
+            if isinstance(source, ImportProblem):
+                raise source
+            works = default_registry().parse(source)
+        except ImportProblem as problem:
+            print(f"quire: {problem}", file=sys.stderr)
+            failed += 1
+            continue
+        for work in works:
+            report = work_to_json(work)
+            if args.json:
+                print(json.dumps(report, ensure_ascii=False))
+            else:
+                print(f"== {source.name}\n{describe(report)}\n")
+    return 1 if failed else 0
+
+
+def _import(args: argparse.Namespace, _extra: list[str]) -> int:
+    from quire.imports.cli import run_import
+
+    return run_import(args.paths, quiet=args.quiet)
+
+
+def _serve(args: argparse.Namespace, _extra: list[str]) -> int:
     from django.core.management import call_command
 
+    from quire.server import serve
+
+    if args.demo:
+        _demo(args, _extra)
     call_command("collectstatic", interactive=False, verbosity=0)
+    print(f"Data directory: {config.data_dir()}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(host=args.host, port=args.port, threads=args.threads)
+    return 0
 
 
-def _load_demo() -> None:
+def _demo(_args: argparse.Namespace, _extra: list[str]) -> int:
     from quire.demo.loader import load_demo
 
-    report = load_demo()
-    print(report, flush=True)
+    print(load_demo(), flush=True)
+    return 0
+
+
+def _migrate(_args: argparse.Namespace, _extra: list[str]) -> int:
+    print(f"The archive in {config.data_dir()} is up to date.")
+    return 0
+
+
+def _django_command(name: str) -> Callable[[argparse.Namespace, list[str]], int]:
+    def run(_args: argparse.Namespace, extra: list[str]) -> int:
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line([f"quire {name}", *([name] if name != "manage" else []), *extra])
+        return 0
+
+    return run
+
+
+COMMANDS: dict[str, tuple[bool, Callable[[argparse.Namespace, list[str]], int]]] = {
+    "inspect": (False, _inspect),
+    "import": (True, _import),
+    "serve": (True, _serve),
+    "demo": (True, _demo),
+    "migrate": (True, _migrate),
+    "createsuperuser": (True, _django_command("createsuperuser")),
+    "manage": (True, _django_command("manage")),
+}
+"""Each command: (needs the archive, handler)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args, django_args = parser.parse_known_args(argv)
-    if django_args and args.command not in PASS_THROUGH:
-        parser.error(f"unrecognized arguments: {' '.join(django_args)}")
-    data_dir = _start_django(args.data_dir)
-    from django.core.management import execute_from_command_line
-
-    if args.command == "manage":
-        execute_from_command_line(["quire manage", *django_args])
-        return 0
-    if args.command == "createsuperuser":
-        _migrate()
-        execute_from_command_line(["quire", "createsuperuser", *django_args])
-        return 0
-    _migrate()
-    if args.command == "migrate":
-        print(f"The archive in {data_dir} is up to date.")
-        return 0
-    if args.command == "demo" or getattr(args, "demo", False):
-        _load_demo()
-    if args.command == "serve":
-        from quire.server import serve
-
-        _collect_static()
-        print(f"Data directory: {data_dir}", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            serve(host=args.host, port=args.port, threads=args.threads)
-    return 0
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command not in PASS_THROUGH:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    needs_archive, handler = COMMANDS[args.command]
+    if needs_archive:
+        _start_django(args.data_dir)
+    return handler(args, extra)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,10 @@ class ParsedWork:
 
     `tags` maps each tag type to tag names in the document's order, using the
     archive's tag names (not AO3's display names). `expected_chapters` is None
-    when the document says the length is unknown ("N/?").
+    when the document says the length is unknown ("N/?"). `source_format` names
+    the importer that read it, `source_id` the work's id where it came from
+    (e.g. the AO3 work id), `declared_word_count` what the document claimed.
+    `problems` lists what could not be understood, for the person importing.
     """
 
     title: str
@@ -56,7 +59,11 @@ class ParsedWork:
     updated: date | None = None
     series: list[SeriesMembership] = field(default_factory=list)
     collections: list[str] = field(default_factory=list)
+    source_format: str = ""
     source_url: str = ""
+    source_id: str = ""
+    declared_word_count: int | None = None
+    problems: list[str] = field(default_factory=list)
 
     def tag_names(self, tag_type: TagType) -> list[str]:
         """The document's tags of one type (empty when it names none)."""

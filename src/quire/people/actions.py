@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from django.db import transaction
@@ -38,4 +39,45 @@ def do_create_pseud(user: User, name: str, *, description: str = "") -> Pseud:
     pseud, _ = Pseud.objects.get_or_create(
         user=user, name=name, defaults={"description": sanitize_html(description)}
     )
+    return pseud
+
+
+PLACEHOLDER_SUFFIX = "_archived"
+
+
+def _username_for(name: str) -> str:
+    """A valid username from a creator's name ("Jane Doe" → "Jane_Doe")."""
+    cleaned = re.sub(r"[^\w.@+-]+", "_", name.strip(), flags=re.UNICODE).strip("_")
+    return (cleaned or "anonymous")[: 150 - len(PLACEHOLDER_SUFFIX) - 6]
+
+
+@transaction.atomic
+def do_get_placeholder_pseud(name: str) -> Pseud:
+    """The pseud an imported work is credited to when its creator has no account here.
+
+    As AO3's Open Doors does, each imported creator name gets a placeholder
+    account (no password, flagged) whose default pseud carries the name, so a
+    person can claim it later; the same name always finds the same account.
+    """
+    name = " ".join(name.split())[:40] or "Anonymous"
+    existing = Pseud.objects.filter(
+        user__is_placeholder=True, is_default=True, name__iexact=name
+    ).first()
+    if existing is not None:
+        return existing
+    base = _username_for(name)
+    username = base
+    suffix = 1
+    while User.objects.filter(username__iexact=username).exists():
+        username = (
+            f"{base}{PLACEHOLDER_SUFFIX}" if suffix == 1 else f"{base}{PLACEHOLDER_SUFFIX}{suffix}"
+        )
+        suffix += 1
+    user = User.objects.create_user(username=username, password=None)
+    user.is_placeholder = True
+    user.save(update_fields=["is_placeholder"])
+    pseud = user.default_pseud
+    if pseud.name != name:
+        pseud.name = name
+        pseud.save(update_fields=["name"])
     return pseud

@@ -12,6 +12,10 @@ class User(AbstractUser):
     """The account; its works are credited to its pseuds, never to it directly."""
 
     about = models.TextField(blank=True, help_text="Profile text (sanitized HTML).")
+    is_placeholder = models.BooleanField(
+        default=False,
+        help_text="Made by an import for a creator who has no account yet; can be claimed later.",
+    )
 
     def get_absolute_url(self) -> str:
         return reverse("people:user", args=[self.username])

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "quire.people",
     "quire.tags",
     "quire.works",
+    "quire.imports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

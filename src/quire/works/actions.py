@@ -31,29 +31,43 @@ def do_create_work(
     restricted: bool = False,
 ) -> Work:
     """Store a parsed work with its chapters and tags; `posted=False` keeps it a draft."""
+    work = Work(restricted=restricted, posted=posted)
+    _fill(work, creators, parsed)
+    return work
+
+
+@transaction.atomic
+def do_replace_work(work: Work, *, creators: Sequence[Pseud], parsed: ParsedWork) -> Work:
+    """Replace a work's text and metadata with a newer copy of the same document (re-import)."""
+    work.chapters.all().delete()
+    work.taggings.all().delete()
+    work.creatorships.all().delete()
+    _fill(work, creators, parsed)
+    return work
+
+
+def _fill(work: Work, creators: Sequence[Pseud], parsed: ParsedWork) -> None:
     if not creators:
         raise ValueError(f'work "{parsed.title}" needs at least one creator')
     if not parsed.chapters:
         raise ValueError(f'work "{parsed.title}" has no chapters')
-    work = Work.objects.create(
-        title=" ".join(parsed.title.split())[:255] or "Untitled",
-        summary=sanitize_html(parsed.summary),
-        notes=sanitize_html(parsed.notes),
-        end_notes=sanitize_html(parsed.end_notes),
-        language=parsed.language or "en",
-        expected_chapters=parsed.expected_chapters,
-        published=parsed.published,
-        restricted=restricted,
-        posted=posted,
-    )
+    work.title = " ".join(parsed.title.split())[:255] or "Untitled"
+    work.summary = sanitize_html(parsed.summary)
+    work.notes = sanitize_html(parsed.notes)
+    work.end_notes = sanitize_html(parsed.end_notes)
+    work.language = parsed.language or "en"
+    work.expected_chapters = parsed.expected_chapters
+    work.published = parsed.published
+    work.save()
     Creatorship.objects.bulk_create(
         Creatorship(work=work, pseud=pseud, position=index) for index, pseud in enumerate(creators)
     )
     _set_tags(work, parsed.tags)
-    for position, chapter in enumerate(parsed.chapters, start=1):
-        _store_chapter(work, chapter, position=position, posted=posted)
-    _refresh_stats(work, complete=parsed.complete)
-    return work
+    Chapter.objects.bulk_create(
+        _chapter_row(work, chapter, position=position, posted=work.posted)
+        for position, chapter in enumerate(parsed.chapters, start=1)
+    )
+    _refresh_stats(work, complete=parsed.complete, updated=parsed.updated)
 
 
 def _set_tags(work: Work, tags: dict[TagType, list[str]]) -> None:
@@ -64,9 +78,10 @@ def _set_tags(work: Work, tags: dict[TagType, list[str]]) -> None:
     Tagging.objects.bulk_create(taggings)
 
 
-def _store_chapter(work: Work, chapter: ParsedChapter, *, position: int, posted: bool) -> Chapter:
+def _chapter_row(work: Work, chapter: ParsedChapter, *, position: int, posted: bool) -> Chapter:
+    """An unsaved chapter with sanitized HTML and its AO3 word count."""
     content = sanitize_html(chapter.content, keep_classes=True)
-    return Chapter.objects.create(
+    return Chapter(
         work=work,
         position=position,
         title=" ".join(chapter.title.split())[:255],
@@ -84,7 +99,8 @@ def _store_chapter(work: Work, chapter: ParsedChapter, *, position: int, posted:
 def do_add_chapter(work: Work, chapter: ParsedChapter, *, posted: bool = True) -> Chapter:
     """Append a chapter; posting it updates the work's counts and updated date."""
     last = work.chapters.aggregate(last=Max("position"))["last"] or 0
-    stored = _store_chapter(work, chapter, position=last + 1, posted=posted)
+    stored = _chapter_row(work, chapter, position=last + 1, posted=posted)
+    stored.save()
     _refresh_stats(work)
     return stored
 
@@ -110,7 +126,9 @@ def do_set_hidden(work: Work, *, hidden: bool) -> Work:
     return work
 
 
-def _refresh_stats(work: Work, *, complete: bool | None = None) -> None:
+def _refresh_stats(
+    work: Work, *, complete: bool | None = None, updated: date | None = None
+) -> None:
     """Re-derive word count, chapter count, dates and completeness from posted chapters.
 
     AO3 calls a work complete when its posted chapters reach the expected
@@ -122,7 +140,8 @@ def _refresh_stats(work: Work, *, complete: bool | None = None) -> None:
     work.chapter_count = figures["count"]
     first: date | None = posted.order_by("position").values_list("published", flat=True).first()
     work.published = work.published or first
-    work.updated = figures["last"] or work.published
+    latest = [day for day in (figures["last"], updated) if day is not None]
+    work.updated = max(latest) if latest else work.published
     if complete is None:
         complete = work.expected_chapters is not None and (
             work.chapter_count >= work.expected_chapters

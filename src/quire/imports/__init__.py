@@ -1,0 +1,1 @@
+"""Bringing documents into the archive: batches, outcomes, and where works came from."""
