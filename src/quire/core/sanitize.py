@@ -111,6 +111,11 @@ _PLAIN: Final = _cleaner(keep_classes=False)
 _WITH_CLASSES: Final = _cleaner(keep_classes=True)
 
 
+# C0 controls other than tab, newline and carriage return (and DEL) mean nothing in
+# prose; old files carry them (^Z end-of-file marks, ^G bells) and XML writers reject them.
+_CONTROL_CHARACTERS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def sanitize_html(html: str, *, keep_classes: bool = False) -> str:
     """Return `html` reduced to AO3's allowlist.
 
@@ -118,6 +123,7 @@ def sanitize_html(html: str, *, keep_classes: bool = False) -> str:
     else (summaries, notes, comments) classes could only imitate the site's own chrome.
     """
     cleaner = _WITH_CLASSES if keep_classes else _PLAIN
+    html = _CONTROL_CHARACTERS.sub("", html)
     once = _keep_pre_newline(cleaner.clean(html))
     if once == html:
         return once

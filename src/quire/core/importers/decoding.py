@@ -8,6 +8,7 @@ the last without touching correct text.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 import ftfy
@@ -29,13 +30,31 @@ class DecodedText:
     """True when mojibake was found and fixed."""
 
 
+# Mojibake of UTF-8 read as Windows-1252 starts with one of these lead characters
+# followed by a character that a UTF-8 continuation byte becomes in cp1252. Text
+# without such a pair cannot be that kind of mojibake, so ftfy (slow: a few MB/s)
+# is only asked when one is present.
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+    "\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030"
+    "\u2039\u203a\u20ac\u2122]"
+)
+
+
+# C0 controls but tab and newline: meaningless in prose (old files end in ^Z, ring ^G).
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def decode_text(data: bytes) -> DecodedText:
     """Decode bytes to text with normalized line ends (\\n), repairing mojibake."""
     encoding = _detect(data)
     text = data.decode(encoding, errors="replace").replace("\ufeff", "")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROL_CHARACTERS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    if text.isascii() or not _MOJIBAKE_HINT.search(text):
+        return DecodedText(text=text, encoding=encoding, repaired=False)
     fixed = ftfy.fix_text(
         text,
+        unescape_html=False,
         normalization=None,
         uncurl_quotes=False,
         fix_latin_ligatures=False,
