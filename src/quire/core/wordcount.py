@@ -62,6 +62,7 @@ _PARSER: Final = lxml.html.HTMLParser(
     encoding="utf-8",
     recover=True,
     no_network=True,
+    huge_tree=True,
     remove_blank_text=False,
     remove_comments=False,
     remove_pis=False,
