@@ -1,4 +1,4 @@
-"""Importing into the archive, with a tiny importer of our own so only the import logic is tested."""
+"""Importing into the archive, with a tiny importer of our own: only the import logic is tested."""
 
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -78,3 +79,58 @@ def test_createsuperuser_makes_an_admin_with_a_default_pseud(tmp_path: Path) -> 
             "join people_pseud p on p.user_id = u.id where u.username = 'keeper'"
         ).fetchall()
     assert rows == [(1, "keeper", 1)]
+
+
+FIXTURES = Path(__file__).parents[1] / "core" / "fixtures" / "import"
+DOCUMENTED_KEYS = {
+    "title", "authors", "rating", "warnings", "categories", "fandoms", "relationships",
+    "characters", "freeforms", "language", "summary", "notes", "end_notes", "series",
+    "collections", "source", "published", "updated", "complete", "expected_chapters",
+    "declared_word_count", "word_count", "chapters", "problems",
+}  # fmt: skip
+
+
+def test_inspect_prints_the_documented_json_without_an_archive(tmp_path: Path) -> None:
+    document = FIXTURES / "ao3" / "template_2024_multichapter.html"
+    result = quire("inspect", str(document), "--json", env={"QUIRE_DATA_DIR": str(tmp_path / "x")})
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stdout.splitlines()
+    report = json.loads(line)
+    assert set(report) == DOCUMENTED_KEYS
+    assert set(report["chapters"][0]) == {
+        "title", "summary", "notes", "end_notes", "word_count", "html",
+    }  # fmt: skip
+    assert report["source"]["format"] == "ao3-html"
+    assert not (tmp_path / "x").exists()
+
+
+def test_inspect_reads_like_a_page_and_reports_bad_files(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(b"\x00\x01\x02" * 100)
+    document = FIXTURES / "ao3" / "template_2024_multichapter.html"
+    result = quire("inspect", str(document), str(junk))
+    assert result.returncode == 1
+    assert "Chapter 1" in result.stdout
+    assert "Words:" in result.stdout
+    assert f"quire: {junk}: " in result.stderr
+
+
+def test_import_a_folder_then_again(tmp_path: Path) -> None:
+    folder = tmp_path / "fics"
+    folder.mkdir()
+    for name in ("template_2024_multichapter.html", "wip_unknown_length.html"):
+        (folder / name).write_bytes((FIXTURES / "ao3" / name).read_bytes())
+    (folder / "broken.epub").write_bytes(b"PK\x03\x04 not really")
+    data_dir = tmp_path / "archive"
+    first = quire("--data-dir", str(data_dir), "import", str(folder))
+    assert first.returncode == 1
+    assert "broken.epub" in first.stderr
+    assert "2 created" in first.stdout
+    assert "1 failed" in first.stdout
+    with sqlite3.connect(data_dir / "quire.sqlite3") as connection:
+        (works,) = connection.execute("select count(*) from works_work").fetchone()
+    assert works == 2
+    (folder / "broken.epub").unlink()
+    again = quire("--data-dir", str(data_dir), "import", str(folder))
+    assert again.returncode == 0, again.stderr
+    assert "2 unchanged" in again.stdout

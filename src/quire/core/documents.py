@@ -31,6 +31,8 @@ class ParsedChapter:
     notes: str = ""
     end_notes: str = ""
     published: date | None = None
+    word_count: int | None = None
+    """count_words(content) when already known (an import pipeline counts in parallel)."""
 
 
 @dataclass(slots=True)

@@ -26,10 +26,9 @@ a rule, and we do not copy it.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
-# lxml and regex ship no type information and the dev dependencies carry no stubs for
-# them; `unused-ignore` keeps this quiet should lxml-stubs or types-regex be added later.
 import lxml.html
 import regex
 from lxml import etree
@@ -45,6 +44,10 @@ _WORD: Final = regex.compile(
     rf"[{_SCRIPTS}]|[[\p{{L}}\p{{M}}\p{{Nd}}\p{{Pc}}]--[{_SCRIPTS}]]+",
     regex.VERSION1,
 )
+
+# The same rule for ASCII-only text, where no spaceless script can occur and the
+# word characters are letters, digits and the underscore.
+_ASCII_WORD: Final = re.compile(r"[A-Za-z0-9_]+")
 
 # Deleting these joins contractions and hyphenated compounds into one word.
 _JOINERS: Final = ("'", "’", "‘", "-")
@@ -107,4 +110,6 @@ def _count_text(text: str | None) -> int:
     text = text.replace("--", "—")
     for joiner in _JOINERS:  # str.replace is several times faster than translate here
         text = text.replace(joiner, "")
+    if text.isascii():  # most prose: the stdlib engine is much faster on plain classes
+        return len(_ASCII_WORD.findall(text))
     return len(_WORD.findall(text))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -22,29 +22,53 @@ class TagTypeConflict(ValueError):
 
 
 def find_or_create_tags(tag_type: TagType, names: Iterable[str]) -> list[Tag]:
-    """The tags with these names (matched ignoring case), creating missing ones.
+    """The tags of one type with these names, creating missing ones."""
+    return find_or_create_tag_sets({tag_type: list(names)})
 
-    New tags are not canonical: a wrangler decides that later, as on AO3.
+
+def find_or_create_tag_sets(
+    names_by_type: Mapping[TagType, Iterable[str]], *, disambiguate: bool = False
+) -> list[Tag]:
+    """The tags with these names (matched ignoring case), creating missing ones, in order.
+
+    New tags are not canonical: a wrangler decides that later, as on AO3. A name
+    already used by a tag of another type is an error, unless `disambiguate` (for
+    imports, which must not fail on it) names the new tag "Name (Type)", the way
+    AO3's wranglers tell such tags apart.
     """
-    wanted = list(dict.fromkeys(" ".join(name.split()) for name in names if name.strip()))
+    wanted = [
+        (tag_type, name)
+        for tag_type, names in names_by_type.items()
+        for name in dict.fromkeys(" ".join(name.split())[:150] for name in names if name.strip())
+    ]
     if not wanted:
         return []
+    lookups = {name.lower() for _, name in wanted}
+    if disambiguate:
+        lookups |= {_disambiguated(name, tag_type).lower() for tag_type, name in wanted}
     existing: dict[str, Tag] = {
         tag.name.lower(): tag
-        for tag in Tag.objects.annotate(lower_name=Lower("name")).filter(
-            lower_name__in=[name.lower() for name in wanted]
-        )
+        for tag in Tag.objects.annotate(lower_name=Lower("name")).filter(lower_name__in=lookups)
     }
     tags: list[Tag] = []
-    for name in wanted:
+    for tag_type, name in wanted:
         tag = existing.get(name.lower())
+        if tag is not None and tag.type != tag_type:
+            if not disambiguate:
+                raise TagTypeConflict(tag.name, TagType(tag.type), tag_type)
+            name = _disambiguated(name, tag_type)
+            tag = existing.get(name.lower())
         if tag is None:
-            tag = Tag.objects.create(name=name[:150], type=tag_type)
+            tag = Tag.objects.create(name=name, type=tag_type)
             existing[name.lower()] = tag
-        elif tag.type != tag_type:
-            raise TagTypeConflict(tag.name, TagType(tag.type), tag_type)
-        tags.append(tag)
+        if tag not in tags:
+            tags.append(tag)
     return tags
+
+
+def _disambiguated(name: str, tag_type: TagType) -> str:
+    suffix = f" ({tag_type.label})"
+    return name[: 150 - len(suffix)] + suffix
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Max
 from django.utils import timezone
 
 from quire.core.documents import ParsedChapter, ParsedWork
@@ -18,7 +18,7 @@ from quire.core.sanitize import sanitize_html
 from quire.core.tags import TagType
 from quire.core.wordcount import count_words
 from quire.people.models import Pseud
-from quire.tags.actions import find_or_create_tags
+from quire.tags.actions import find_or_create_tag_sets
 from quire.works.models import Chapter, Creatorship, Series, SeriesPart, Tagging, Work
 
 
@@ -29,24 +29,33 @@ def do_create_work(
     parsed: ParsedWork,
     posted: bool = True,
     restricted: bool = False,
+    disambiguate_tags: bool = False,
 ) -> Work:
-    """Store a parsed work with its chapters and tags; `posted=False` keeps it a draft."""
+    """Store a parsed work with its chapters and tags; `posted=False` keeps it a draft.
+
+    `disambiguate_tags` (for imports) turns a tag name already used with another
+    type into "Name (Type)" instead of refusing the work.
+    """
     work = Work(restricted=restricted, posted=posted)
-    _fill(work, creators, parsed)
+    _fill(work, creators, parsed, disambiguate_tags=disambiguate_tags)
     return work
 
 
 @transaction.atomic
-def do_replace_work(work: Work, *, creators: Sequence[Pseud], parsed: ParsedWork) -> Work:
+def do_replace_work(
+    work: Work, *, creators: Sequence[Pseud], parsed: ParsedWork, disambiguate_tags: bool = False
+) -> Work:
     """Replace a work's text and metadata with a newer copy of the same document (re-import)."""
     work.chapters.all().delete()
     work.taggings.all().delete()
     work.creatorships.all().delete()
-    _fill(work, creators, parsed)
+    _fill(work, creators, parsed, disambiguate_tags=disambiguate_tags)
     return work
 
 
-def _fill(work: Work, creators: Sequence[Pseud], parsed: ParsedWork) -> None:
+def _fill(
+    work: Work, creators: Sequence[Pseud], parsed: ParsedWork, *, disambiguate_tags: bool
+) -> None:
     if not creators:
         raise ValueError(f'work "{parsed.title}" needs at least one creator')
     if not parsed.chapters:
@@ -58,29 +67,32 @@ def _fill(work: Work, creators: Sequence[Pseud], parsed: ParsedWork) -> None:
     work.language = parsed.language or "en"
     work.expected_chapters = parsed.expected_chapters
     work.published = parsed.published
+    chapters = [
+        _chapter_row(work, chapter, position=position, posted=work.posted)
+        for position, chapter in enumerate(parsed.chapters, start=1)
+    ]
+    _apply_stats(
+        work,
+        [chapter for chapter in chapters if chapter.posted],
+        complete=parsed.complete,
+        updated=parsed.updated,
+    )
     work.save()
+    Chapter.objects.bulk_create(chapters)
     Creatorship.objects.bulk_create(
         Creatorship(work=work, pseud=pseud, position=index) for index, pseud in enumerate(creators)
     )
-    _set_tags(work, parsed.tags)
-    Chapter.objects.bulk_create(
-        _chapter_row(work, chapter, position=position, posted=work.posted)
-        for position, chapter in enumerate(parsed.chapters, start=1)
+    ordered = {tag_type: parsed.tags.get(tag_type, []) for tag_type in TagType}
+    tags = find_or_create_tag_sets(ordered, disambiguate=disambiguate_tags)
+    Tagging.objects.bulk_create(
+        Tagging(work=work, tag=tag, position=position) for position, tag in enumerate(tags)
     )
-    _refresh_stats(work, complete=parsed.complete, updated=parsed.updated)
-
-
-def _set_tags(work: Work, tags: dict[TagType, list[str]]) -> None:
-    taggings: list[Tagging] = []
-    for tag_type in TagType:
-        for tag in find_or_create_tags(tag_type, tags.get(tag_type, [])):
-            taggings.append(Tagging(work=work, tag=tag, position=len(taggings)))
-    Tagging.objects.bulk_create(taggings)
 
 
 def _chapter_row(work: Work, chapter: ParsedChapter, *, position: int, posted: bool) -> Chapter:
     """An unsaved chapter with sanitized HTML and its AO3 word count."""
     content = sanitize_html(chapter.content, keep_classes=True)
+    known = chapter.word_count is not None and content == chapter.content
     return Chapter(
         work=work,
         position=position,
@@ -89,7 +101,7 @@ def _chapter_row(work: Work, chapter: ParsedChapter, *, position: int, posted: b
         notes=sanitize_html(chapter.notes),
         end_notes=sanitize_html(chapter.end_notes),
         content=content,
-        word_count=count_words(content),
+        word_count=chapter.word_count if known and chapter.word_count else count_words(content),
         posted=posted,
         published=chapter.published or work.published or timezone.localdate(),
     )
@@ -129,18 +141,25 @@ def do_set_hidden(work: Work, *, hidden: bool) -> Work:
 def _refresh_stats(
     work: Work, *, complete: bool | None = None, updated: date | None = None
 ) -> None:
-    """Re-derive word count, chapter count, dates and completeness from posted chapters.
+    """Re-derive the work's figures from its posted chapters in the database, and save."""
+    _apply_stats(work, list(work.chapters.filter(posted=True)), complete=complete, updated=updated)
+    work.save()
+
+
+def _apply_stats(
+    work: Work, posted: list[Chapter], *, complete: bool | None, updated: date | None
+) -> None:
+    """Word count, chapter count, dates and completeness from the posted chapters.
 
     AO3 calls a work complete when its posted chapters reach the expected
     number; a document that says so explicitly (`complete`) is believed.
     """
-    posted = work.chapters.filter(posted=True)
-    figures = posted.aggregate(words=Sum("word_count"), last=Max("published"), count=Count("id"))
-    work.word_count = figures["words"] or 0
-    work.chapter_count = figures["count"]
-    first: date | None = posted.order_by("position").values_list("published", flat=True).first()
+    work.word_count = sum(chapter.word_count for chapter in posted)
+    work.chapter_count = len(posted)
+    days = [chapter.published for chapter in posted if chapter.published is not None]
+    first = min(days, default=None)
     work.published = work.published or first
-    latest = [day for day in (figures["last"], updated) if day is not None]
+    latest = [day for day in (max(days, default=None), updated) if day is not None]
     work.updated = max(latest) if latest else work.published
     if complete is None:
         complete = work.expected_chapters is not None and (
@@ -149,7 +168,6 @@ def _refresh_stats(
     work.complete = complete
     if complete and work.expected_chapters is None:
         work.expected_chapters = work.chapter_count
-    work.save()
 
 
 @transaction.atomic

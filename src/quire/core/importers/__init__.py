@@ -9,7 +9,6 @@ point group in a package's metadata (see pyproject.toml).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -29,18 +28,46 @@ class ImportProblem(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True, slots=True)
 class SourceFile:
     """A document's bytes and where they came from.
 
     `name` is what people are shown (a path, or "bundle.zip!story.html");
     `path` is set when the document is a file on disk, so that formats that
     span files (an eFiction dump and its chapter folder) can find the rest.
+    A file on disk is read on first use of `data`, so a worker process that
+    receives a SourceFile reads it itself instead of having it piped over.
     """
 
-    name: str
-    data: bytes
-    path: Path | None = None
+    __slots__ = ("_data", "name", "path")
+
+    def __init__(self, name: str, data: bytes | None = None, path: Path | None = None) -> None:
+        if data is None and path is None:
+            raise ValueError(f"{name}: a source needs its bytes or a path to read them from")
+        self.name = name
+        self.path = path
+        self._data = data
+
+    def __repr__(self) -> str:
+        return f"SourceFile({self.name!r})"
+
+    def __getstate__(self) -> tuple[str, bytes | None, Path | None]:
+        # A file on disk travels as its path and is read where it is parsed.
+        return (self.name, None if self.path is not None else self._data, self.path)
+
+    def __setstate__(self, state: tuple[str, bytes | None, Path | None]) -> None:
+        self.name, self._data, self.path = state
+
+    @property
+    def data(self) -> bytes:
+        """The document's bytes; raises ImportProblem when the file cannot be read."""
+        if self._data is None and self.path is not None:
+            try:
+                self._data = self.path.read_bytes()
+            except OSError as error:
+                raise ImportProblem(
+                    self.name, f"cannot read the file ({error.strerror})"
+                ) from error
+        return self._data if self._data is not None else b""
 
     @property
     def suffix(self) -> str:

@@ -102,6 +102,15 @@ def note_word_count(work: ParsedWork) -> None:
 
 
 _DOCUMENT_MARKERS: Final = re.compile(r"<!doctype\s+html|<(?:html|head|body)[\s>]", re.IGNORECASE)
+_ANY_TAG: Final = re.compile(r"<[^>]*>")
+_WORD_CHARACTER: Final = re.compile(r"\w")
+
+
+def _strip_tags(html: str) -> str:
+    """The text of sanitized HTML, roughly: enough to tell whether it holds any words."""
+    return _ANY_TAG.sub(" ", html)
+
+
 _FONT_TAG: Final = re.compile(r"</?font\b[^>]*>", re.IGNORECASE)
 _COMMON_TAG: Final = re.compile(
     r"</?(?:p|br|div|span|i|b|em|strong|u|a|h[1-6]|hr|center|font|blockquote|table|li)\b[^<>]*>",
@@ -843,7 +852,9 @@ class _Importer:
         text = _FONT_TAG.sub("", decode_text(source.data).text)
         root = parse_document(source.name, text)
         work = _fanfiction_net(root) or _read_page(source.name, root)
-        if not any(count_words(chapter.content) for chapter in work.chapters):
+        if not any(
+            _WORD_CHARACTER.search(_strip_tags(chapter.content)) for chapter in work.chapters
+        ):
             raise ImportProblem(source.name, "this HTML page holds no story text")
         work.source_format = self.format_name
         return [work]

@@ -48,18 +48,20 @@ def _folder(folder: Path) -> Iterator[SourceFile | ImportProblem]:
 
 
 def _file(path: Path) -> Iterator[SourceFile | ImportProblem]:
+    """A file on disk, read later by whoever parses it; a zip (not an EPUB) is opened here."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as opened:
+            head = opened.read(100)
     except OSError as error:
         yield ImportProblem(str(path), f"cannot read the file ({error.strerror})")
         return
-    if data.startswith(b"PK") and not is_epub(data) and path.suffix.lower() != ".epub":
-        yield from _zip(path, data)
+    if head.startswith(b"PK") and not is_epub(head) and path.suffix.lower() != ".epub":
+        yield from _zip(path)
         return
-    yield SourceFile(name=str(path), data=data, path=path)
+    yield SourceFile(name=str(path), path=path)
 
 
-def _zip(path: Path, data: bytes) -> Iterator[SourceFile | ImportProblem]:
+def _zip(path: Path) -> Iterator[SourceFile | ImportProblem]:
     try:
         archive = zipfile.ZipFile(path)
         members = [info for info in archive.infolist() if not info.is_dir()]
