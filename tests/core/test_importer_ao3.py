@@ -205,3 +205,22 @@ def test_deeply_nested_download_only_raises_import_problem(depth: int, tag: str)
     nested = f"<{tag}>" * depth + "deep" + f"</{tag}>" * depth
     for place in ("<p>Low tide", "<p>Three tides"):  # chapter text, then a summary
         _parse_or_problem(text.replace(place, nested + place, 1).encode())
+
+
+def test_an_impossible_date_is_a_problem_not_a_crash() -> None:
+    from quire.core.documents import ParsedWork
+    from quire.core.importers.ao3_html import _read_stats
+
+    work = ParsedWork(title="x", chapters=[])
+    _read_stats("Published: 2020-02-31 Updated: 2020-03-01 Words: 10", work)
+    assert work.problems == ["Published date 2020-02-31 is not a real date"]
+    assert work.published is None
+    assert str(work.updated) == "2020-03-01"
+
+
+def test_a_zip_is_never_taken_for_an_ao3_page() -> None:
+    from quire.core.importers import SourceFile
+    from quire.core.importers.ao3_html import importer
+
+    data = b"PK\x03\x04" + b'<div id="preface">Posted originally on the Archive of Our Own'
+    assert not importer.recognizes(SourceFile(name="raw.epub", data=data))

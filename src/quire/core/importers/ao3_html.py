@@ -479,10 +479,12 @@ def _series(value: lxml.html.HtmlElement) -> Iterator[SeriesMembership]:
 
 
 def _read_stats(stats: str, work: ParsedWork) -> None:
-    dates = {
-        kind: date(int(year), int(month), int(day))
-        for kind, year, month, day in _DATE.findall(stats)
-    }
+    dates: dict[str, date] = {}
+    for kind, year, month, day in _DATE.findall(stats):
+        try:
+            dates[kind] = date(int(year), int(month), int(day))
+        except ValueError:
+            work.problems.append(f"{kind} date {year}-{month}-{day} is not a real date")
     work.published = dates.get("Published")
     work.updated = dates.get("Updated") or dates.get("Completed")
     words = _WORDS.search(stats)
@@ -568,6 +570,9 @@ def _chapter_title(heading: str, position: int) -> str:
     return heading
 
 
+_CONTROL_CHARACTERS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _without_calibre_classes(
     blocks: Sequence[lxml.html.HtmlElement],
 ) -> Sequence[lxml.html.HtmlElement]:
@@ -580,7 +585,8 @@ def _without_calibre_classes(
                 if not _CALIBRE_CLASS.fullmatch(name)
             ]
             if kept:
-                element.set("class", " ".join(kept))
+                # lxml refuses control characters in attributes; the sanitizer drops them anyway.
+                element.set("class", _CONTROL_CHARACTERS.sub("", " ".join(kept)))
             else:
                 del element.attrib["class"]
     return blocks
@@ -604,6 +610,8 @@ class _Importer:
     priority = 80
 
     def recognizes(self, source: SourceFile) -> bool:
+        if source.head(4) == b"PK\x03\x04":  # a zip (an EPUB whose members are stored raw)
+            return False
         head = decode_text(source.head(16384)).text
         # A work page's <title> ends "[Archive of Our Own]"; its text may start 30 kB
         # into the page, after the site's menus, so the marker is sought in the bytes.
