@@ -162,3 +162,10 @@ def test_history_pages_show_each_files_outcome(client, make_user) -> None:
     assert "Created" in detail
     assert "bad.txt" in detail
     assert "no title line" in detail
+
+
+def test_html_from_an_importer_is_sanitized_before_it_is_stored() -> None:
+    (record,) = run(document("a.txt", title="X", body='words <script>alert("x")</script> more'))
+    chapter = record.work.chapters.get()
+    assert "<script" not in chapter.content
+    assert chapter.word_count == 2

@@ -352,3 +352,11 @@ def test_truncated_fixtures(path: Path, fraction: float) -> None:
 )
 def test_pathological_input_finishes(data: bytes) -> None:
     _parse_or_refuse(data)
+
+
+def test_a_csv_with_windows_line_ends_is_not_a_story() -> None:
+    from quire.core.importers import SourceFile
+    from quire.core.importers.plaintext import importer
+
+    data = b"work_id,title,authors,rating,words\r\n1,Rain,Ann,Mature,100\r\n"
+    assert not importer.recognizes(SourceFile(name="listing.csv", data=data))

@@ -60,3 +60,34 @@ def test_paragraph_counts_add_up(first: str, second: str) -> None:
     one = f"<p>{html.escape(first)}</p>"
     two = f"<p>{html.escape(second)}</p>"
     assert count_words(one + two) == count_words(one) + count_words(two)
+
+
+def test_the_fast_path_agrees_with_ao3s_rule_on_every_character_it_takes() -> None:
+    import re as stdlib_re
+
+    from quire.core import wordcount
+
+    fast_path = stdlib_re.compile(f"[{wordcount.FAST_PATH_CHARACTERS}]")
+    taken = [chr(code) for code in range(0x10000) if fast_path.fullmatch(chr(code))]
+    assert len(taken) > 400
+    disagreeing = [
+        character
+        for character in taken
+        if bool(stdlib_re.fullmatch(r"\w", character))
+        is not bool(wordcount._WORD.fullmatch(character))
+    ]
+    assert disagreeing == []
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x2100), max_size=200))
+def test_fast_and_full_rules_count_alike(text: str) -> None:
+    from quire.core import wordcount
+
+    assert wordcount._count_text(text) == len(wordcount._WORD.findall(_joined(text)))
+
+
+def _joined(text: str) -> str:
+    text = text.replace("--", "—")
+    for joiner in ("'", "’", "‘", "-"):
+        text = text.replace(joiner, "")
+    return text

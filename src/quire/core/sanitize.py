@@ -122,6 +122,8 @@ def sanitize_html(html: str, *, keep_classes: bool = False) -> str:
     `keep_classes` is for work text, whose classes a work skin may style; everywhere
     else (summaries, notes, comments) classes could only imitate the site's own chrome.
     """
+    if not html:
+        return ""
     cleaner = _WITH_CLASSES if keep_classes else _PLAIN
     html = _CONTROL_CHARACTERS.sub("", html)
     once = _keep_pre_newline(cleaner.clean(html))

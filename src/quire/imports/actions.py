@@ -91,12 +91,18 @@ def _import_work(
                     for name in parsed.creators or ["Anonymous"]
                 ]
                 if origin is None:
-                    work = do_create_work(creators=creators, parsed=parsed, disambiguate_tags=True)
+                    work = do_create_work(
+                        creators=creators, parsed=parsed, disambiguate_tags=True, html_is_clean=True
+                    )
                     origin = WorkOrigin(work=work, key=key)
                     outcome = Outcome.CREATED
                 else:
                     work = do_replace_work(
-                        origin.work, creators=creators, parsed=parsed, disambiguate_tags=True
+                        origin.work,
+                        creators=creators,
+                        parsed=parsed,
+                        disambiguate_tags=True,
+                        html_is_clean=True,
                     )
                     outcome = Outcome.UPDATED
                 origin.source_format = parsed.source_format

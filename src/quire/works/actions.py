@@ -30,45 +30,59 @@ def do_create_work(
     posted: bool = True,
     restricted: bool = False,
     disambiguate_tags: bool = False,
+    html_is_clean: bool = False,
 ) -> Work:
     """Store a parsed work with its chapters and tags; `posted=False` keeps it a draft.
 
     `disambiguate_tags` (for imports) turns a tag name already used with another
-    type into "Name (Type)" instead of refusing the work.
+    type into "Name (Type)" instead of refusing the work. `html_is_clean` is only
+    for works that went through quire.core.importers.pipeline.clean_work, which
+    sanitized every HTML field and counted every chapter in a worker process.
     """
     work = Work(restricted=restricted, posted=posted)
-    _fill(work, creators, parsed, disambiguate_tags=disambiguate_tags)
+    _fill(work, creators, parsed, disambiguate_tags=disambiguate_tags, html_is_clean=html_is_clean)
     return work
 
 
 @transaction.atomic
 def do_replace_work(
-    work: Work, *, creators: Sequence[Pseud], parsed: ParsedWork, disambiguate_tags: bool = False
+    work: Work,
+    *,
+    creators: Sequence[Pseud],
+    parsed: ParsedWork,
+    disambiguate_tags: bool = False,
+    html_is_clean: bool = False,
 ) -> Work:
     """Replace a work's text and metadata with a newer copy of the same document (re-import)."""
     work.chapters.all().delete()
     work.taggings.all().delete()
     work.creatorships.all().delete()
-    _fill(work, creators, parsed, disambiguate_tags=disambiguate_tags)
+    _fill(work, creators, parsed, disambiguate_tags=disambiguate_tags, html_is_clean=html_is_clean)
     return work
 
 
 def _fill(
-    work: Work, creators: Sequence[Pseud], parsed: ParsedWork, *, disambiguate_tags: bool
+    work: Work,
+    creators: Sequence[Pseud],
+    parsed: ParsedWork,
+    *,
+    disambiguate_tags: bool,
+    html_is_clean: bool,
 ) -> None:
     if not creators:
         raise ValueError(f'work "{parsed.title}" needs at least one creator')
     if not parsed.chapters:
         raise ValueError(f'work "{parsed.title}" has no chapters')
     work.title = " ".join(parsed.title.split())[:255] or "Untitled"
-    work.summary = sanitize_html(parsed.summary)
-    work.notes = sanitize_html(parsed.notes)
-    work.end_notes = sanitize_html(parsed.end_notes)
+    clean = _as_is if html_is_clean else sanitize_html
+    work.summary = clean(parsed.summary)
+    work.notes = clean(parsed.notes)
+    work.end_notes = clean(parsed.end_notes)
     work.language = parsed.language or "en"
     work.expected_chapters = parsed.expected_chapters
     work.published = parsed.published
     chapters = [
-        _chapter_row(work, chapter, position=position, posted=work.posted)
+        _chapter_row(work, chapter, position=position, posted=work.posted, clean=html_is_clean)
         for position, chapter in enumerate(parsed.chapters, start=1)
     ]
     _apply_stats(
@@ -89,19 +103,30 @@ def _fill(
     )
 
 
-def _chapter_row(work: Work, chapter: ParsedChapter, *, position: int, posted: bool) -> Chapter:
-    """An unsaved chapter with sanitized HTML and its AO3 word count."""
-    content = sanitize_html(chapter.content, keep_classes=True)
-    known = chapter.word_count is not None and content == chapter.content
+def _as_is(html: str) -> str:
+    return html
+
+
+def _chapter_row(
+    work: Work, chapter: ParsedChapter, *, position: int, posted: bool, clean: bool = False
+) -> Chapter:
+    """An unsaved chapter with sanitized HTML and its AO3 word count.
+
+    With `clean`, the chapter comes from quire.core.importers.pipeline.clean_work:
+    sanitized and counted already.
+    """
+    content = chapter.content if clean else sanitize_html(chapter.content, keep_classes=True)
+    words = chapter.word_count if clean and chapter.word_count is not None else None
+    sanitize = _as_is if clean else sanitize_html
     return Chapter(
         work=work,
         position=position,
         title=" ".join(chapter.title.split())[:255],
-        summary=sanitize_html(chapter.summary),
-        notes=sanitize_html(chapter.notes),
-        end_notes=sanitize_html(chapter.end_notes),
+        summary=sanitize(chapter.summary),
+        notes=sanitize(chapter.notes),
+        end_notes=sanitize(chapter.end_notes),
         content=content,
-        word_count=chapter.word_count if known and chapter.word_count else count_words(content),
+        word_count=words if words is not None else count_words(content),
         posted=posted,
         published=chapter.published or work.published or timezone.localdate(),
     )

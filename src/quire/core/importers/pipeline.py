@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from quire.core.documents import ParsedWork
 from quire.core.importers import ImporterRegistry, ImportProblem, SourceFile, default_registry
+from quire.core.sanitize import sanitize_html
 from quire.core.wordcount import count_words
 
 
@@ -44,10 +45,25 @@ def read_document(
     except Exception as error:  # a bug in one importer must not stop a batch
         reason = f"the importer failed unexpectedly ({type(error).__name__}: {error})"
         return ReadDocument(name=source.name, sha256=digest, failure=reason)
-    for work in works:
-        for chapter in work.chapters:
-            chapter.word_count = count_words(chapter.content)
-    return ReadDocument(name=source.name, sha256=digest, works=works)
+    return ReadDocument(name=source.name, sha256=digest, works=[clean_work(work) for work in works])
+
+
+def clean_work(work: ParsedWork) -> ParsedWork:
+    """Sanitize every HTML field and count every chapter, whatever the importer did.
+
+    Importers are plugins; this is Quire's own guarantee, done where documents
+    are read (in parallel) so that storing them needs neither step again.
+    """
+    work.summary = sanitize_html(work.summary)
+    work.notes = sanitize_html(work.notes)
+    work.end_notes = sanitize_html(work.end_notes)
+    for chapter in work.chapters:
+        chapter.content = sanitize_html(chapter.content, keep_classes=True)
+        chapter.summary = sanitize_html(chapter.summary)
+        chapter.notes = sanitize_html(chapter.notes)
+        chapter.end_notes = sanitize_html(chapter.end_notes)
+        chapter.word_count = count_words(chapter.content)
+    return work
 
 
 def read_in_parallel(

@@ -875,7 +875,7 @@ _CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _NOT_PROSE_START: Final = re.compile(
     r"""\s*(?:<!doctype|<html|<\?xml|<head|<body|<!--|[\[{]\s*["{\[]
     |--\ (?:mysql|phpmyadmin)|create\ table|insert\ into|/\*!
-    |[^\s,]+(?:,[^\s,]*){4,}\n
+    |[^\s,]+(?:,[^\s,]*){4,}\r?\n
     |\[[^\]\n]{1,60}\]\n\s*[\w.-]+\s*=)""",
     re.I | re.X,
 )
