@@ -49,11 +49,39 @@ def _wait_until_serving(url: str, server: subprocess.Popen[str], seconds: float 
     raise RuntimeError(f"quire serve did not answer at {url} within {seconds} s")
 
 
-@pytest.fixture(scope="session")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data_dir = tmp_path_factory.mktemp("demo-archive")
-    port = _free_port()
+ADMIN = ("keeper", "a-long-browser-test-password")
+
+
+def _quire_env() -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("QUIRE_")}
+    return {**env, "DJANGO_SETTINGS_MODULE": "quire.site.settings"}
+
+
+@pytest.fixture(scope="session")
+def demo_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("demo-archive")
+
+
+@pytest.fixture(scope="session")
+def admin_with_an_import(demo_url: str, demo_data_dir: Path) -> tuple[str, str]:
+    """An admin account, and one import batch (a good file and a bad one) to look at."""
+    base = [sys.executable, "-m", "quire", "--data-dir", str(demo_data_dir)]
+    env = {**_quire_env(), "DJANGO_SUPERUSER_PASSWORD": ADMIN[1]}
+    create = [*base, "createsuperuser", "--noinput", "--username", ADMIN[0], "--email", "k@e.org"]
+    subprocess.run(create, env=env, check=True, capture_output=True)
+    folder = demo_data_dir / "to-import"
+    folder.mkdir()
+    fixture = Path(__file__).parents[1] / "core" / "fixtures" / "import" / "ao3"
+    (folder / "wip.html").write_bytes((fixture / "wip_unknown_length.html").read_bytes())
+    (folder / "broken.epub").write_bytes(b"PK\x03\x04 not an epub")
+    subprocess.run([*base, "import", "--quiet", str(folder)], env=env, check=False)
+    return ADMIN
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_data_dir: Path) -> Iterator[str]:
+    data_dir = demo_data_dir
+    port = _free_port()
     server = subprocess.Popen(
         [
             sys.executable,
@@ -69,7 +97,7 @@ def demo_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**env, "DJANGO_SETTINGS_MODULE": "quire.site.settings"},
+        env=_quire_env(),
     )
     url = f"http://127.0.0.1:{port}"
     try:

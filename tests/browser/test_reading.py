@@ -103,3 +103,22 @@ def test_small_screen_has_no_sideways_scrolling(browser: Browser, demo_url: str)
         assert overflow <= 0, path
     screenshot(phone, "09-phone-work")
     context.close()
+
+
+def test_an_admin_reads_the_import_history(
+    page: Page, demo_url: str, admin_with_an_import: tuple[str, str]
+) -> None:
+    username, password = admin_with_an_import
+    page.goto(demo_url + "/imports/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Import history")).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"^#\d+$")).first.click()
+    rows = page.locator("table.data-table tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text="broken.epub")).to_contain_text("Failed")
+    expect(rows.filter(has_text="wip.html")).to_contain_text("Created")
+    screenshot(page, "10-import-history")
+    rows.filter(has_text="wip.html").get_by_role("link").click()
+    expect(page.locator(".chapter-text").first).to_be_visible()

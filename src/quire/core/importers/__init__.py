@@ -123,6 +123,10 @@ class ImporterRegistry:
         for importer in self._importers:
             if importer.recognizes(source):
                 return importer
+        if not source.head(1):
+            raise ImportProblem(source.name, "the file is empty")
+        if source.head(2) == b"PK" or source.suffix == ".epub":
+            raise ImportProblem(source.name, "a damaged zip or EPUB, or a zip that is not an EPUB")
         raise ImportProblem(source.name, "not a document format Quire can read")
 
     def parse(self, source: SourceFile) -> list[ParsedWork]:
