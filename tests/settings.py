@@ -17,3 +17,5 @@ STORAGES = {
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Tasks run at once inside the test; tests/app/test_tasks.py checks the real queue.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -62,6 +63,14 @@ def _parser() -> argparse.ArgumentParser:
         "paths", nargs="+", type=Path, metavar="PATH", help="files, folders or zips"
     )
     importer.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    tags = command("tags", "tag data: load tag sets, suggest tags for a file, measure suggestions")
+    tag_commands = tags.add_subparsers(dest="tags_command", required=True, metavar="TAGS_COMMAND")
+    load = tag_commands.add_parser("load", help="load tag sets (Quire CSV/JSON, AO3's tag dump)")
+    load.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+    worker = command("worker", "run background work (filter tags, indexing) until stopped")
+    worker.add_argument("--batch", action="store_true", help="do what is queued, then exit")
 
     command("demo", "load the sample works into the archive")
     command("migrate", "create or upgrade the archive's database")
@@ -127,8 +136,33 @@ def _serve(args: argparse.Namespace, _extra: list[str]) -> int:
         _demo(args, _extra)
     call_command("collectstatic", interactive=False, verbosity=0)
     print(f"Data directory: {config.data_dir()}", flush=True)
+    # The background worker runs beside the web server, as its own process, so
+    # one command is all a laptop archive needs; bigger sites run `quire worker`
+    # on as many machines as they like instead.
+    worker = subprocess.Popen(  # noqa: S603 (our own interpreter and command)
+        [sys.executable, "-m", "quire", "--data-dir", str(config.data_dir()), "worker"]
+    )
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            serve(host=args.host, port=args.port, threads=args.threads)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    return 0
+
+
+def _tags(args: argparse.Namespace, _extra: list[str]) -> int:
+    from quire.tags.cli import run_tags_command
+
+    return run_tags_command(args)
+
+
+def _worker(args: argparse.Namespace, _extra: list[str]) -> int:
+    from django.core.management import call_command
+
+    options = ["--batch"] if args.batch else []
     with contextlib.suppress(KeyboardInterrupt):
-        serve(host=args.host, port=args.port, threads=args.threads)
+        call_command("db_worker", "--queue-name", "*", "--no-startup-delay", *options)
     return 0
 
 
@@ -158,6 +192,8 @@ COMMANDS: dict[str, tuple[bool, Callable[[argparse.Namespace, list[str]], int]]]
     "inspect": (False, _inspect),
     "import": (True, _import),
     "serve": (True, _serve),
+    "worker": (True, _worker),
+    "tags": (True, _tags),
     "demo": (True, _demo),
     "migrate": (True, _migrate),
     "createsuperuser": (True, _django_command("createsuperuser")),

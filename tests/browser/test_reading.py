@@ -122,3 +122,39 @@ def test_an_admin_reads_the_import_history(
     screenshot(page, "10-import-history")
     rows.filter(has_text="wip.html").get_by_role("link").click()
     expect(page.locator(".chapter-text").first).to_be_visible()
+
+
+def test_a_wrangler_cleans_tags_and_filtering_follows(
+    page: Page, demo_url: str, admin_with_an_import: tuple[str, str]
+) -> None:
+    username, password = admin_with_an_import
+    page.goto(demo_url + "/tags/wrangle/?type=freeform")
+    if page.get_by_label("Username").count():
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Tag wrangling")).to_be_visible()
+    screenshot(page, "11-wrangling-queue")
+    page.get_by_label("Tag name contains").fill("Friendship")
+    page.get_by_role("button", name="Show").click()
+    page.get_by_label("Friendship", exact=True).check()
+    page.get_by_label("Action").select_option("canonical")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_role("status")).to_contain_text("Made 1 tag canonical.")
+
+    page.goto(demo_url + "/tags/Found%20Family/edit/")
+    page.get_by_label("Meta tags").fill("Friendship")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("Saved Found Family.")
+    expect(page.locator("section", has_text="Meta tags")).to_contain_text("Friendship")
+
+    # The background worker started by `quire serve` re-files the works; wait for it.
+    friendship_works = demo_url + "/tags/Friendship/works/"
+    for _ in range(40):
+        page.goto(friendship_works)
+        if page.get_by_role("link", name="A Matter of Small Returns").count():
+            break
+        page.wait_for_timeout(500)
+    expect(page.get_by_role("link", name="A Matter of Small Returns")).to_be_visible()
+    expect(page.get_by_role("link", name="The Borrowed Umbrella")).to_be_visible()
+    screenshot(page, "12-filtered-through-meta-tag")

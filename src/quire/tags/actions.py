@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
@@ -16,9 +17,13 @@ class TagTypeConflict(ValueError):
 
     def __init__(self, name: str, existing: TagType, wanted: TagType) -> None:
         super().__init__(
-            f'tag "{name}" is already a {existing.label} tag, so it cannot be used as a '
-            f"{wanted.label} tag"
+            f'tag "{name}" is already {_a(existing.label)} tag, so it cannot be used as '
+            f"{_a(wanted.label)} tag"
         )
+
+
+def _a(label: str) -> str:
+    return f"an {label}" if label[0] in "AEIOU" else f"a {label}"
 
 
 def find_or_create_tags(tag_type: TagType, names: Iterable[str]) -> list[Tag]:
@@ -71,11 +76,68 @@ def _disambiguated(name: str, tag_type: TagType) -> str:
     return name[: 150 - len(suffix)] + suffix
 
 
+class _PendingRederive:
+    """Tag ids changed in the current transaction, enqueued as one task when it commits."""
+
+    def __init__(self) -> None:
+        self.tag_ids: set[int] = set()
+
+    def enqueue(self) -> None:
+        from quire.tags.tasks import rederive_filter_tags
+
+        if self.tag_ids:
+            rederive_filter_tags.enqueue(sorted(self.tag_ids))
+
+
+_pending = threading.local()
+
+
+def _rederive_after_commit(*tags: Tag) -> None:
+    """Works under these tags get their filter tags re-derived in the background.
+
+    Changes made in one transaction (a bulk action, a tag set load) are gathered
+    into one task, enqueued when the transaction commits; a rolled-back
+    transaction's changes are dropped with it.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        now = _PendingRederive()
+        now.tag_ids.update(tag.pk for tag in tags)
+        now.enqueue()
+        return
+    batch: _PendingRederive | None = getattr(_pending, "batch", None)
+    if batch is None or not any(
+        callback == batch.enqueue for _, callback, _ in connection.run_on_commit
+    ):
+        batch = _PendingRederive()
+        _pending.batch = batch
+        transaction.on_commit(batch.enqueue)
+    batch.tag_ids.update(tag.pk for tag in tags)
+
+
 @transaction.atomic
 def do_make_canonical(tag: Tag) -> Tag:
+    """Make a tag canonical: it becomes a filter that synonyms and sub tags can point to."""
     tag.canonical = True
     tag.merger = None
     tag.save(update_fields=["canonical", "merger"])
+    _rederive_after_commit(tag)
+    return tag
+
+
+@transaction.atomic
+def do_make_non_canonical(tag: Tag) -> Tag:
+    """Undo canonical; its synonyms are released and its meta/sub links dropped, as on AO3."""
+    if tag.synonyms.exists() or MetaTagging.objects.filter(meta_tag=tag).exists():
+        affected = [tag, *tag.synonyms.all(), *tag.sub_tags.all()]
+    else:
+        affected = [tag]
+    tag.synonyms.update(merger=None)
+    MetaTagging.objects.filter(meta_tag=tag).delete()
+    MetaTagging.objects.filter(sub_tag=tag).delete()
+    tag.canonical = False
+    tag.save(update_fields=["canonical"])
+    _rederive_after_commit(*affected)
     return tag
 
 
@@ -91,17 +153,42 @@ def do_merge_tag(synonym: Tag, canonical: Tag) -> Tag:
         )
     if synonym.pk == canonical.pk:
         raise ValueError(f'"{synonym.name}" cannot be a synonym of itself')
+    if synonym.canonical:
+        do_make_non_canonical(synonym)
     synonym.canonical = False
     synonym.merger = canonical
     synonym.save(update_fields=["canonical", "merger"])
+    _rederive_after_commit(synonym)
+    return synonym
+
+
+@transaction.atomic
+def do_unmerge(synonym: Tag) -> Tag:
+    """A synonym stands on its own again (unwrangled until someone decides)."""
+    synonym.merger = None
+    synonym.save(update_fields=["merger"])
+    _rederive_after_commit(synonym)
     return synonym
 
 
 @transaction.atomic
 def do_add_meta_tag(sub_tag: Tag, meta_tag: Tag) -> None:
+    """File `sub_tag` under a broader canonical tag of the same type."""
     if sub_tag.pk == meta_tag.pk:
         raise ValueError(f'"{sub_tag.name}" cannot be its own meta tag')
+    for tag in (sub_tag, meta_tag):
+        if not tag.canonical:
+            raise ValueError(f'meta tags link canonical tags, and "{tag.name}" is not canonical')
+    if sub_tag.type != meta_tag.type:
+        raise ValueError(f'"{sub_tag.name}" and "{meta_tag.name}" are tags of different types')
     MetaTagging.objects.get_or_create(sub_tag=sub_tag, meta_tag=meta_tag)
+    _rederive_after_commit(sub_tag)
+
+
+@transaction.atomic
+def do_remove_meta_tag(sub_tag: Tag, meta_tag: Tag) -> None:
+    MetaTagging.objects.filter(sub_tag=sub_tag, meta_tag=meta_tag).delete()
+    _rederive_after_commit(sub_tag)
 
 
 @transaction.atomic
@@ -110,3 +197,17 @@ def do_add_parent(child: Tag, parent: Tag) -> None:
     if child.pk == parent.pk:
         raise ValueError(f'"{child.name}" cannot be its own parent')
     TagParent.objects.get_or_create(child=child, parent=parent)
+
+
+@transaction.atomic
+def do_set_fandoms(tag: Tag, fandoms: Iterable[Tag]) -> None:
+    """Replace a tag's fandom parents; a tag with a fandom leaves the unwrangled queue."""
+    wanted = list(fandoms)
+    for fandom in wanted:
+        if fandom.type != TagType.FANDOM:
+            raise ValueError(f'"{fandom.name}" is not a fandom tag')
+    TagParent.objects.filter(child=tag, parent__type=TagType.FANDOM).exclude(
+        parent__in=wanted
+    ).delete()
+    for fandom in wanted:
+        do_add_parent(tag, fandom)

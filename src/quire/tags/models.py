@@ -45,6 +45,9 @@ class Tag(models.Model):
 
     class Meta:
         ordering = ["name"]
+        permissions = [
+            ("wrangle_tag", "Can wrangle tags (canonical, synonyms, meta tags, fandoms)")
+        ]
         constraints = [
             models.UniqueConstraint(Lower("name"), name="unique_tag_name"),
             models.CheckConstraint(
@@ -61,6 +64,9 @@ class Tag(models.Model):
 
     def get_works_url(self) -> str:
         return reverse("tags:works", args=[tag_to_url_part(self.name)])
+
+    def get_edit_url(self) -> str:
+        return reverse("tags:edit", args=[tag_to_url_part(self.name)])
 
     @property
     def tag_type(self) -> TagType:

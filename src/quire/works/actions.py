@@ -19,6 +19,7 @@ from quire.core.tags import TagType
 from quire.core.wordcount import count_words
 from quire.people.models import Pseud
 from quire.tags.actions import find_or_create_tag_sets
+from quire.tags.filters import derive_filter_taggings
 from quire.works.models import Chapter, Creatorship, Series, SeriesPart, Tagging, Work
 
 
@@ -101,6 +102,7 @@ def _fill(
     Tagging.objects.bulk_create(
         Tagging(work=work, tag=tag, position=position) for position, tag in enumerate(tags)
     )
+    derive_filter_taggings([work.pk])
 
 
 def _as_is(html: str) -> str:

@@ -103,6 +103,23 @@ class Tagging(models.Model):
         return f"{self.tag} on {self.work}"
 
 
+class FilterTagging(models.Model):
+    """A tag the work is found under: its tags' canonical forms and their meta tags.
+
+    Derived from the taggings and the wrangling (quire.core.tagging); re-derived by
+    quire.tags.actions whenever either changes, so filtering is one join.
+    """
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="filter_taggings")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="filter_taggings")
+
+    class Meta:
+        constraints = [models.UniqueConstraint("tag", "work", name="unique_filter_tagging")]
+
+    def __str__(self) -> str:
+        return f"{self.work} under {self.tag}"
+
+
 class Chapter(models.Model):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
     position = models.PositiveIntegerField()

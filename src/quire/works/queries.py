@@ -12,7 +12,15 @@ from quire.core.visibility import Viewer
 from quire.people.models import Pseud, User
 from quire.permissions import chapter_filter, series_filter, work_filter
 from quire.tags.models import Tag
-from quire.works.models import Chapter, Creatorship, Series, SeriesPart, Tagging, Work
+from quire.works.models import (
+    Chapter,
+    Creatorship,
+    FilterTagging,
+    Series,
+    SeriesPart,
+    Tagging,
+    Work,
+)
 
 
 def visible_works(viewer: Viewer) -> QuerySet[Work]:
@@ -41,9 +49,9 @@ def recent_works(viewer: Viewer, limit: int = 10) -> list[Work]:
 
 
 def works_tagged(viewer: Viewer, tag: Tag) -> QuerySet[Work]:
-    """Works tagged with `tag` or any of its synonyms."""
+    """Works filed under `tag`: tagged with it, a synonym, or a sub tag (its filter taggings)."""
     return visible_works(viewer).filter(
-        pk__in=Tagging.objects.filter(tag__in=[tag, *tag.synonyms.all()]).values("work_id")
+        pk__in=FilterTagging.objects.filter(tag=tag).values("work_id")
     )
 
 
