@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 from quire.core.importers import ImportProblem, SourceFile, default_registry
 from quire.core.importers.plaintext import importer, rating_tag, readable_tag, warning_tag
 from quire.core.importers.textparts import (
-    parse_date,
     parse_subject,
     parse_yaml_subset,
     poster_name,
     split_front_matter,
 )
+from quire.core.importers.vocabulary import parse_date
 from quire.core.tags import TagType
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import" / "text"

@@ -12,7 +12,7 @@ from typing import Final
 
 import nh3
 
-__all__ = ["sanitize_html", "text_to_html"]
+__all__ = ["CONTROL_CHARACTERS", "sanitize_html", "text_to_html"]
 
 ALLOWED_TAGS: Final = frozenset(
     {
@@ -111,9 +111,9 @@ _PLAIN: Final = _cleaner(keep_classes=False)
 _WITH_CLASSES: Final = _cleaner(keep_classes=True)
 
 
-# C0 controls other than tab, newline and carriage return (and DEL) mean nothing in
-# prose; old files carry them (^Z end-of-file marks, ^G bells) and XML writers reject them.
-_CONTROL_CHARACTERS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+"""C0 controls other than tab, newline and carriage return, and DEL: they mean nothing in
+prose; old files carry them (^Z end-of-file marks, ^G bells) and XML writers reject them."""
 
 
 def sanitize_html(html: str, *, keep_classes: bool = False) -> str:
@@ -125,7 +125,7 @@ def sanitize_html(html: str, *, keep_classes: bool = False) -> str:
     if not html:
         return ""
     cleaner = _WITH_CLASSES if keep_classes else _PLAIN
-    html = _CONTROL_CHARACTERS.sub("", html)
+    html = CONTROL_CHARACTERS.sub("", html)
     once = _keep_pre_newline(cleaner.clean(html))
     if once == html:
         return once
@@ -165,8 +165,6 @@ def _keep_pre_newline(html: str) -> str:
 # A paragraph break is a line holding nothing but whitespace.
 _NEWLINES: Final = re.compile(r"\r\n?")
 _BLANK_LINES: Final = re.compile(r"\n[^\S\n]*(?:\n[^\S\n]*)+")
-# C0 controls other than tab and newline (and DEL) are not allowed in HTML text.
-_CONTROLS: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def text_to_html(text: str) -> str:
@@ -175,7 +173,8 @@ def text_to_html(text: str) -> str:
     Blank lines separate paragraphs and single newlines become ``<br />``, which is how
     the writer saw the text in a plain textarea.
     """
-    text = _CONTROLS.sub("", _NEWLINES.sub("\n", text))
+    # Line ends are made \n first, so no carriage return is left for the controls to keep.
+    text = CONTROL_CHARACTERS.sub("", _NEWLINES.sub("\n", text))
     paragraphs = []
     for block in _BLANK_LINES.split(text):
         lines = [line.strip() for line in block.split("\n")]

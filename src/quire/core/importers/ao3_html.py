@@ -35,7 +35,7 @@ from quire.core.importers.html import (
     note_word_count,
     parse_document,
 )
-from quire.core.sanitize import sanitize_html
+from quire.core.sanitize import CONTROL_CHARACTERS, sanitize_html
 from quire.core.tags import CHOOSE_NOT_TO_WARN, TagType
 
 __all__ = ["AO3_LANGUAGES", "has_ao3_preface", "importer", "parse_ao3_documents"]
@@ -570,9 +570,6 @@ def _chapter_title(heading: str, position: int) -> str:
     return heading
 
 
-_CONTROL_CHARACTERS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _without_calibre_classes(
     blocks: Sequence[lxml.html.HtmlElement],
 ) -> Sequence[lxml.html.HtmlElement]:
@@ -586,7 +583,7 @@ def _without_calibre_classes(
             ]
             if kept:
                 # lxml refuses control characters in attributes; the sanitizer drops them anyway.
-                element.set("class", _CONTROL_CHARACTERS.sub("", " ".join(kept)))
+                element.set("class", CONTROL_CHARACTERS.sub("", " ".join(kept)))
             else:
                 del element.attrib["class"]
     return blocks

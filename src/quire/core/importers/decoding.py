@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import ftfy
 
+from quire.core.sanitize import CONTROL_CHARACTERS
+
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -41,15 +43,11 @@ _MOJIBAKE_HINT = re.compile(
 )
 
 
-# C0 controls but tab and newline: meaningless in prose (old files end in ^Z, ring ^G).
-_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def decode_text(data: bytes) -> DecodedText:
     """Decode bytes to text with normalized line ends (\\n), repairing mojibake."""
     encoding = _detect(data)
     text = data.decode(encoding, errors="replace").replace("\ufeff", "")
-    text = _CONTROL_CHARACTERS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = CONTROL_CHARACTERS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     if text.isascii() or not _MOJIBAKE_HINT.search(text):
         return DecodedText(text=text, encoding=encoding, repaired=False)
     fixed = ftfy.fix_text(

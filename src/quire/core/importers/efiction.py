@@ -48,7 +48,8 @@ from quire.core.documents import ParsedChapter, ParsedWork, SeriesMembership
 from quire.core.importers import ImportProblem, SourceFile
 from quire.core.importers.decoding import decode_text
 from quire.core.importers.sqldump import SqlValue, read_dump
-from quire.core.sanitize import sanitize_html
+from quire.core.importers.vocabulary import RATING_SPELLINGS, WARNING_SPELLINGS, spellings
+from quire.core.sanitize import CONTROL_CHARACTERS, sanitize_html
 from quire.core.tags import (
     CHOOSE_NOT_TO_WARN,
     EXPLICIT,
@@ -133,39 +134,38 @@ _EFICTION_TABLE: Final = re.compile(
 _SNIFF_SIZE: Final = 1 << 20
 
 
-def _spellings(table: dict[str, str]) -> dict[str, str]:
-    """{tag: "spelling spelling …"} → {spelling: tag}, spellings as `_key` writes them."""
-    return {spelling: tag for tag, spellings in table.items() for spelling in spellings.split()}
+def _key(name: str) -> str:
+    """A name as the rating and warning tables spell it: "Non-Con" → "noncon"."""
+    return re.sub(r"[^a-z0-9+/]", "", name.casefold())
 
 
-_RATINGS: Final = _spellings(
+_RATINGS: Final = {_key(name): rating for name, rating in RATING_SPELLINGS.items()} | spellings(
     {
-        NOT_RATED: "notrated unrated nr none",
-        GENERAL_AUDIENCES: "g k gen general generalaudiences allages everyone u",
-        TEEN_AND_UP: "pg pg13 k+ preteen t teen teens teenandup teenandupaudiences 12+ 13+"
-        " p12 ab12",
-        MATURE: "r m mature 16+ 17+ p16 ab16",
-        EXPLICIT: "nc17 adult adults adultonly adultsonly explicit ma x xxx 18+ r18 nc18 p18 ab18",
+        NOT_RATED: "nr none",
+        GENERAL_AUDIENCES: "allages everyone u",
+        TEEN_AND_UP: "k+ preteen teens 12+ 13+ p12 ab12",
+        MATURE: "16+ 17+ p16 ab16",
+        EXPLICIT: "adults adultonly adultsonly 18+ r18 nc18 p18 ab18",
     }
 )
-"""eFiction rating names → AO3 ratings (German archives rated "P12"/"ab 16"). A name
-between two AO3 ratings ("Pre-Teen", "PG") gets the more restrictive one."""
+"""eFiction rating names (as `_key` writes them) → AO3 ratings: the shared spellings and
+the age ratings archives use (German ones rated "P12"/"ab 16"). A name between two AO3
+ratings ("Pre-Teen", FanFiction.net's K+) gets the more restrictive one."""
 
-_WARNINGS: Final = _spellings(
+_WARNINGS: Final = {_key(name): warning for name, warning in WARNING_SPELLINGS.items()} | spellings(
     {
-        MAJOR_CHARACTER_DEATH: "majorcharacterdeath characterdeath maincharacterdeath death mcd",
-        GRAPHIC_VIOLENCE: "graphicdepictionsofviolence graphicviolence violence extremeviolence",
-        NON_CON: "rape/noncon rapenoncon rape noncon nonconsensual nonconsensualsex"
-        " nonconsensualsexacts",
-        UNDERAGE: "underage underagesex underagesexacts",
-        NO_WARNINGS_APPLY: "noarchivewarningsapply nowarnings nowarningsapply none",
-        CHOOSE_NOT_TO_WARN: "choosenottousearchivewarnings creatorchosenottousearchivewarnings"
-        " choosenottowarn chosenottowarn authorchosenottowarn",
+        MAJOR_CHARACTER_DEATH: "characterdeath maincharacterdeath death mcd",
+        GRAPHIC_VIOLENCE: "graphicviolence violence extremeviolence",
+        NON_CON: "rapenoncon rape noncon nonconsensual nonconsensualsex nonconsensualsexacts",
+        UNDERAGE: "underage underagesexacts",
+        NO_WARNINGS_APPLY: "nowarningsapply",
+        CHOOSE_NOT_TO_WARN: "creatorchosenottousearchivewarnings choosenottowarn chosenottowarn"
+        " authorchosenottowarn",
     }
 )
-"""Warning class names → AO3 archive warnings."""
+"""Warning class names (as `_key` writes them) → AO3 archive warnings."""
 
-_PAIRING_WORDS: Final = _spellings(
+_PAIRING_WORDS: Final = spellings(
     {
         "Multi": "threesome threesomes moresome moresomes multi multiple poly polyamory ot3 group",
         "F/F": "femslash yuri f/f",
@@ -201,7 +201,6 @@ _BLOCK_ELEMENT: Final = re.compile(
     r"<(?:hr|blockquote|center|ul|ol|dl|table|h[1-6]|pre|address|details|figure)\b", re.IGNORECASE
 )
 _TAG: Final = re.compile(r"<[^<>]*>")
-_CONTROLS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LANGUAGE: Final = re.compile(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?")
 
 
@@ -598,7 +597,7 @@ class _Archive:
 
 def _text(value: SqlValue) -> str:
     """A value as text, without the control characters HTML cannot hold (\\0, \\Z…)."""
-    return _CONTROLS.sub("", value) if value else ""
+    return CONTROL_CHARACTERS.sub("", value) if value else ""
 
 
 def _int(value: SqlValue) -> int | None:
@@ -624,11 +623,6 @@ def _date(value: SqlValue) -> date | None:
         return date.fromisoformat(_text(value).strip()[:10])
     except ValueError:
         return None
-
-
-def _key(name: str) -> str:
-    """A name as the rating and warning tables spell it: "Non-Con" → "noncon"."""
-    return re.sub(r"[^a-z0-9+/]", "", name.casefold())
 
 
 def _plain(value: SqlValue) -> str:

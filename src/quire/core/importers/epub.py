@@ -36,8 +36,9 @@ from quire.core.importers import ImportProblem, SourceFile
 from quire.core.importers.ao3_html import has_ao3_preface, parse_ao3_documents
 from quire.core.importers.decoding import decode_text
 from quire.core.importers.html import element_text, inner_html, note_word_count, parse_document
-from quire.core.sanitize import sanitize_html, text_to_html
-from quire.core.tags import CATEGORIES, RATINGS, WARNING_DISPLAY_NAMES, WARNINGS, TagType
+from quire.core.importers.vocabulary import AO3_NAMES
+from quire.core.sanitize import CONTROL_CHARACTERS, sanitize_html, text_to_html
+from quire.core.tags import WARNING_DISPLAY_NAMES, TagType
 
 __all__ = ["MAX_MEMBER_BYTES", "MAX_TOTAL_BYTES", "importer"]
 
@@ -97,7 +98,6 @@ _LOOKS_LIKE_HTML: Final = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 _BLOCK_TAG: Final = re.compile(
     r"<(?:p|div|blockquote|ul|ol|dl|h[1-6]|pre|table|hr|center|address|details|figure)\b"
 )
-_CONTROLS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _ISO_DAY: Final = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})")
 _AO3_WORK: Final = re.compile(
     r"https?://(?:www\.)?(?:archiveofourown\.(?:org|com|net)|ao3\.org)"
@@ -109,11 +109,8 @@ _PROBLEMS_SHOWN: Final = 3  # in the one-line reason an unreadable EPUB is refus
 _FIRST_DAY_ON_RECORD: Final = 1900  # calibre writes year 101 for "no date"
 
 _FIXED_TAGS: Final[dict[str, tuple[TagType, str]]] = {
-    **{name.casefold(): (TagType.RATING, name) for name in RATINGS},
-    **{name.casefold(): (TagType.WARNING, name) for name in WARNINGS},
-    **{shown.casefold(): (TagType.WARNING, name) for name, shown in WARNING_DISPLAY_NAMES.items()},
-    **{name.casefold(): (TagType.CATEGORY, name) for name in CATEGORIES},
-}
+    key: (tag_type, name) for tag_type, names in AO3_NAMES.items() for key, name in names.items()
+} | {shown.casefold(): (TagType.WARNING, name) for name, shown in WARNING_DISPLAY_NAMES.items()}
 """AO3's fixed tags by name and display name, so "M/M" in a subject list is a category."""
 
 
@@ -674,9 +671,9 @@ def _remove(element: etree._Element) -> None:
     previous = element.getprevious()
     # lxml refuses to set text holding C0 controls, which the HTML parser lets through.
     if previous is not None:
-        previous.tail = _CONTROLS.sub("", (previous.tail or "") + tail)
+        previous.tail = CONTROL_CHARACTERS.sub("", (previous.tail or "") + tail)
     else:
-        parent.text = _CONTROLS.sub("", (parent.text or "") + tail)
+        parent.text = CONTROL_CHARACTERS.sub("", (parent.text or "") + tail)
     parent.remove(element)
 
 

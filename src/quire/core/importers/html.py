@@ -14,7 +14,7 @@ import html as _html
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import Final
 
@@ -24,19 +24,14 @@ from lxml import etree
 from quire.core.documents import ParsedChapter, ParsedWork
 from quire.core.importers import ImportProblem, SourceFile
 from quire.core.importers.decoding import decode_text
-from quire.core.sanitize import sanitize_html, text_to_html
-from quire.core.tags import (
-    CATEGORIES,
-    EXPLICIT,
-    GENERAL_AUDIENCES,
-    MATURE,
-    NO_WARNINGS_APPLY,
-    NOT_RATED,
-    RATINGS,
-    TEEN_AND_UP,
-    WARNINGS,
-    TagType,
+from quire.core.importers.vocabulary import (
+    AO3_NAMES,
+    RATING_SPELLINGS,
+    WARNING_SPELLINGS,
+    parse_date,
 )
+from quire.core.sanitize import sanitize_html, text_to_html
+from quire.core.tags import GENERAL_AUDIENCES, NO_WARNINGS_APPLY, NOT_RATED, TagType
 from quire.core.wordcount import count_words
 
 __all__ = [
@@ -171,38 +166,13 @@ _BYLINE: Final = re.compile(r"(?:by|written by|author:)\s+(?P<name>.{1,80})", re
 _LABEL_LINE: Final = re.compile(r"(?P<label>[A-Za-z][A-Za-z'’/ ]{0,24}?)\s*:\s*(?P<value>.*)")
 _DIGITS: Final = re.compile(r"\d[\d,. ]*")
 _BCP47: Final = re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*")
-_ISO_DATE: Final = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_WORDY_DATE: Final = re.compile(
-    r"(?:(?P<day1>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month1>[a-z]+)\.?,?\s+(?P<year1>\d{4})"
-    r"|(?P<month2>[a-z]+)\.?\s+(?P<day2>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year2>\d{4}))",
-    re.IGNORECASE,
-)
-_MONTHS: Final = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}  # fmt: skip
 
-_RATING_NAMES: Final[dict[str, str]] = {name.casefold(): name for name in RATINGS} | {
-    "g": GENERAL_AUDIENCES, "pg": GENERAL_AUDIENCES, "k": GENERAL_AUDIENCES,
-    "k+": GENERAL_AUDIENCES, "gen": GENERAL_AUDIENCES, "general": GENERAL_AUDIENCES,
-    "pg-13": TEEN_AND_UP, "pg13": TEEN_AND_UP, "t": TEEN_AND_UP, "teen": TEEN_AND_UP,
-    "teen and up": TEEN_AND_UP, "r": MATURE, "m": MATURE, "nc-17": EXPLICIT, "nc17": EXPLICIT,
-    "ma": EXPLICIT, "x": EXPLICIT, "xxx": EXPLICIT, "adult": EXPLICIT, "nr": NOT_RATED,
-    "unrated": NOT_RATED,
-}  # fmt: skip
-"""Ratings people write (MPAA letters, FanFiction.net's K…MA) → AO3's rating.
-
-The MPAA mapping is the one Open Doors uses when it moves old archives to AO3.
-"""
+_RATING_NAMES: Final = RATING_SPELLINGS | {
+    "pg": GENERAL_AUDIENCES,  # as Open Doors maps MPAA ratings when it moves archives to AO3
+    "k+": GENERAL_AUDIENCES,
+    "nr": NOT_RATED,
+}
+"""Ratings people write (MPAA letters, FanFiction.net's K…MA) → AO3's rating."""
 
 _LANGUAGE_NAMES: Final = {
     "english": "en", "spanish": "es", "french": "fr", "german": "de", "italian": "it",
@@ -471,7 +441,7 @@ def _read_label(page: _Page, label: str, value: str) -> None:
         else:
             work.problems.append(f"language {value!r} was not understood")
     elif kind in {"published", "updated"}:
-        day = _parse_date(value)
+        day = parse_date(value, strict=True)
         if day is None:
             work.problems.append(f"{label} date {value!r} was not understood")
         elif kind == "published":
@@ -482,10 +452,10 @@ def _read_label(page: _Page, label: str, value: str) -> None:
         page.notes.append(f"{label}: {value}")
 
 
-_WARNING_NAMES: Final = {name.casefold(): name for name in WARNINGS} | dict.fromkeys(
-    ("none", "no warnings", "n/a", "no archive warnings"), NO_WARNINGS_APPLY
+_WARNING_NAMES: Final = WARNING_SPELLINGS | dict.fromkeys(
+    ("n/a", "no archive warnings"), NO_WARNINGS_APPLY
 )
-_CATEGORY_NAMES: Final = {name.casefold(): name for name in CATEGORIES}
+_CATEGORY_NAMES: Final = AO3_NAMES[TagType.CATEGORY]
 
 
 def _read_fixed_tags(
@@ -502,24 +472,6 @@ def _read_rating(page: _Page, value: str) -> None:
         page.work.tags[TagType.RATING] = [rating]
     else:
         page.work.problems.append(f"rating {value!r} has no AO3 equivalent; left unrated")
-
-
-def _parse_date(text: str) -> date | None:
-    """ISO dates and dates with a month name; numeric ones are ambiguous (3/4: March or April?)."""
-    try:
-        iso = _ISO_DATE.search(text)
-        if iso:
-            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
-        wordy = _WORDY_DATE.search(text)
-        if wordy:
-            day, month, year = (wordy.group("day1") or wordy.group("day2"),
-                                wordy.group("month1") or wordy.group("month2"),
-                                wordy.group("year1") or wordy.group("year2"))  # fmt: skip
-            number = _MONTHS.get(month.casefold())
-            return date(int(year), number, int(day)) if number else None
-    except ValueError:  # 2023-02-30
-        return None
-    return None
 
 
 # --- chapters --------------------------------------------------------------------------

@@ -34,7 +34,6 @@ from quire.core.importers.textparts import (
     chapters_of,
     inline_html,
     is_wrapped,
-    parse_date,
     parse_subject,
     poster_name,
     split_front_matter,
@@ -42,6 +41,7 @@ from quire.core.importers.textparts import (
     text_html,
     without_signature,
 )
+from quire.core.importers.vocabulary import RATING_SPELLINGS, parse_date, spellings
 from quire.core.sanitize import sanitize_html
 from quire.core.tags import TagType
 from quire.core.wordcount import count_words
@@ -141,17 +141,16 @@ def _key(label: str) -> str:
 
 # ---------------------------------------------------------------- AO3's fixed tags
 
-_RATING_NAMES: Final = {
-    fixed.GENERAL_AUDIENCES: "g k gen general generalaudiences allages frc fr7",
-    fixed.TEEN_AND_UP: "pg pg13 pg15 t teen teenandup teenandupaudiences fr13 fr15",
-    fixed.MATURE: "r m mature r16 fr18",
-    fixed.EXPLICIT: "nc17 ma explicit x xxx adult nc18 r18 fr21",
-    fixed.NOT_RATED: "notrated unrated",
-}
-# Ratings as written, lower-cased with everything but letters and digits removed.
-_RATINGS: Final = {
-    name: rating for rating, names in _RATING_NAMES.items() for name in names.split()
-}
+# Ratings as written, lower-cased with everything but letters and digits removed: the
+# shared spellings, and the age ratings text headers add (French FR…, "R18").
+_RATINGS: Final = {_key(name): rating for name, rating in RATING_SPELLINGS.items()} | spellings(
+    {
+        fixed.GENERAL_AUDIENCES: "allages frc fr7",
+        fixed.TEEN_AND_UP: "pg15 fr13 fr15",
+        fixed.MATURE: "r16 fr18",
+        fixed.EXPLICIT: "nc18 r18 fr21",
+    }
+)
 _RATING_TOKEN: Final = re.compile(
     r"^(?:rated\s*:?\s*)?(not\s+rated|teen and up(?: audiences)?|general(?: audiences)?|nc-?1[78]"
     r"|pg-?1[35]|r-?1[68]|fr ?(?:c|7|1[358]|21)|k\+|[a-z]+)",
@@ -869,6 +868,8 @@ _WIDE_BOMS: Final = (
     (BOM_UTF32_LE, "utf-32"), (BOM_UTF32_BE, "utf-32"), (BOM_UTF16_LE, "utf-16"),
     (BOM_UTF16_BE, "utf-16"),
 )  # fmt: skip
+# As sanitize.CONTROL_CHARACTERS, but a form feed counts as text: old text files
+# break their pages with it.
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # Documents that are text but not prose: markup, JSON, SQL dumps, a CSV header row,
 # an INI section.

@@ -14,10 +14,10 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from enum import Enum
 from typing import Final
 
+from quire.core.importers.vocabulary import SHORT_FIELD
 from quire.core.sanitize import ALLOWED_TAGS, REMOVED_WITH_CONTENT
 
 
@@ -520,57 +520,6 @@ def split_front_matter(text: str) -> tuple[dict[str, FieldValue], str] | None:
     return None
 
 
-# ---------------------------------------------------------------- dates
-
-_MONTHS: Final = {
-    name: number
-    for number, names in enumerate(
-        (
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for name in names
-}  # fmt: skip
-_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
-_DATE_FORMS: Final = (
-    re.compile(r"(?P<year>\d{4})-(?P<number>\d{1,2})-(?P<day>\d{1,2})"),
-    re.compile(rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<year>\d{{4}})"),
-    re.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})"),
-    re.compile(r"(?P<number>\d{1,2})/(?P<day>\d{1,2})/(?P<year>\d{4}|\d{2})\b"),
-)
-
-
-# Header values are read only this far: a name or a date is short, and the patterns
-# for them are not made for pages of text.
-_SHORT_FIELD = 300
-
-
-def parse_date(text: str) -> date | None:
-    """The first date written in `text`: ISO, "11 Sep 1994", "May 1, 2004", "10/26/94"."""
-    text = text[:_SHORT_FIELD]
-    for form in _DATE_FORMS:
-        match = form.search(text)
-        if match is None:
-            continue
-        parts = match.groupdict()
-        month = _MONTHS.get(parts["month"].lower()) if parts.get("month") else None
-        month = month or int(parts.get("number") or 0)
-        day, year = int(parts["day"]), int(parts["year"])
-        if year < 100:  # two-digit years in fic are the 1990s or later
-            year += 1900 if year >= 70 else 2000
-        if parts.get("number") and month > 12 >= day:  # 26/10/94 is day first
-            month, day = day, month
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    return None
-
-
 # ---------------------------------------------------------------- Usenet and e-mail
 
 
@@ -685,7 +634,7 @@ _TITLE_TRIM = " \t\"“”'‘’,;:-–—"
 
 def parse_subject(subject: str, is_rating: Callable[[str], bool]) -> Subject:
     """Split a Subject into title, part, rating and fandom; `is_rating` knows ratings."""
-    text = _SUBJECT_PREFIX.sub("", subject[:_SHORT_FIELD])
+    text = _SUBJECT_PREFIX.sub("", subject[:SHORT_FIELD])
     fandom = _SUBJECT_FANDOM.match(text)
     if fandom:
         text = text[fandom.end() :]
@@ -717,7 +666,7 @@ _NAMED_ADDRESS: Final = re.compile(
 
 def poster_name(value: str) -> str:
     """The name in a From header: "x@y (Name)", "Name <x@y>", else the address's local part."""
-    value = value[:_SHORT_FIELD]
+    value = value[:SHORT_FIELD]
     match = _NAMED_ADDRESS.match(value)
     if match and (match["name"] or match["display"] or "").strip():
         return (match["name"] or match["display"]).strip()
