@@ -85,7 +85,8 @@ def measure_import(folder: Path) -> float:
         env = {key: value for key, value in os.environ.items() if not key.startswith("QUIRE_")}
         command = [sys.executable, "-m", "quire", "--data-dir", data_dir, "migrate"]
         subprocess.run(command, check=True, env=env, capture_output=True)
-        command = [sys.executable, "-m", "quire", "--data-dir", data_dir, "import", "--quiet", str(folder)]
+        command = [sys.executable, "-m", "quire", "--data-dir", data_dir, "import", "--quiet"]
+        command.append(str(folder))
         started = time.perf_counter()
         result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
         elapsed = time.perf_counter() - started

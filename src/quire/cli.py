@@ -67,7 +67,17 @@ def _parser() -> argparse.ArgumentParser:
     tags = command("tags", "tag data: load tag sets, suggest tags for a file, measure suggestions")
     tag_commands = tags.add_subparsers(dest="tags_command", required=True, metavar="TAGS_COMMAND")
     load = tag_commands.add_parser("load", help="load tag sets (Quire CSV/JSON, AO3's tag dump)")
-    load.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    load.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    load.add_argument("--starters", action="store_true", help="also load Quire's starter sets")
+    suggest = tag_commands.add_parser(
+        "suggest", help="suggest tags for a document, the archive's tags as lexicon"
+    )
+    suggest.add_argument("path", type=Path, metavar="PATH")
+    suggest.add_argument("--json", action="store_true", help="one JSON object per work")
+    evaluate = tag_commands.add_parser(
+        "evaluate", help="leave-one-out precision and recall of suggestions on the archive"
+    )
+    evaluate.add_argument("--json", action="store_true", help="the report as JSON")
 
     worker = command("worker", "run background work (filter tags, indexing) until stopped")
     worker.add_argument("--batch", action="store_true", help="do what is queued, then exit")

@@ -70,3 +70,11 @@ def make_work(author: User) -> MakeWork:
         return do_create_work(creators=pseuds, parsed=parsed, posted=posted, restricted=restricted)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fresh_lexicon() -> None:
+    """Each test sees the tags it made, not a lexicon kept from an earlier test."""
+    from quire.tags.suggestions import forget_archive_lexicon
+
+    forget_archive_lexicon()

@@ -118,3 +118,15 @@ def test_merging_requires_a_canonical_of_the_same_type() -> None:
     do_make_canonical(fandom)
     with pytest.raises(ValueError, match="is a Character tag"):
         do_merge_tag(holmes, fandom)
+
+
+def test_a_canonical_relationship_is_linked_to_its_canonical_characters() -> None:
+    buffy, spike = find_or_create_tags(TagType.CHARACTER, ["Buffy Summers", "Spike"])
+    do_make_canonical(buffy)
+    do_make_canonical(spike)
+    (pairing,) = find_or_create_tags(TagType.RELATIONSHIP, ["Buffy Summers/Spike"])
+    do_make_canonical(pairing)
+    assert set(pairing.parents.values_list("name", flat=True)) == {"Buffy Summers", "Spike"}
+    (friends,) = find_or_create_tags(TagType.RELATIONSHIP, ["Buffy Summers & Nobody Known"])
+    do_make_canonical(friends)
+    assert list(friends.parents.values_list("name", flat=True)) == ["Buffy Summers"]

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from django.db import transaction
 from django.db.models.functions import Lower
 
+from quire.core.tagging import parse_relationship
 from quire.core.tags import TagType
 from quire.tags.models import MetaTagging, Tag, TagParent
 
@@ -121,8 +122,23 @@ def do_make_canonical(tag: Tag) -> Tag:
     tag.canonical = True
     tag.merger = None
     tag.save(update_fields=["canonical", "merger"])
+    if tag.type == TagType.RELATIONSHIP:
+        _link_characters(tag)
     _rederive_after_commit(tag)
     return tag
+
+
+def _link_characters(relationship: Tag) -> None:
+    """A canonical relationship names its characters ("A/B"): link the canonical ones."""
+    parsed = parse_relationship(relationship.name)
+    if parsed is None:
+        return
+    names = [name.lower() for name in parsed.characters]
+    characters = Tag.objects.annotate(lower_name=Lower("name")).filter(
+        type=TagType.CHARACTER, canonical=True, lower_name__in=names
+    )
+    for character in characters:
+        TagParent.objects.get_or_create(child=relationship, parent=character)
 
 
 @transaction.atomic

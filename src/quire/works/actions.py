@@ -237,3 +237,17 @@ def do_save_work(work: Work) -> Work:
     work.save()
     _refresh_stats(work, complete=work.complete if work.expected_chapters is None else None)
     return work
+
+
+@transaction.atomic
+def do_add_tags(work: Work, tags: dict[TagType, list[str]]) -> list[str]:
+    """Add tags to a work (e.g. accepted suggestions); returns the names newly added."""
+    found = find_or_create_tag_sets(tags, disambiguate=True)
+    present = set(work.taggings.values_list("tag_id", flat=True))
+    start = work.taggings.count()
+    new = [tag for tag in found if tag.pk not in present]
+    Tagging.objects.bulk_create(
+        Tagging(work=work, tag=tag, position=start + offset) for offset, tag in enumerate(new)
+    )
+    derive_filter_taggings([work.pk])
+    return [tag.name for tag in new]
