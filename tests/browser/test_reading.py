@@ -158,3 +158,26 @@ def test_a_wrangler_cleans_tags_and_filtering_follows(
     expect(page.get_by_role("link", name="A Matter of Small Returns")).to_be_visible()
     expect(page.get_by_role("link", name="The Borrowed Umbrella")).to_be_visible()
     screenshot(page, "12-filtered-through-meta-tag")
+
+
+def test_suggested_tags_are_offered_with_evidence_and_added_on_request(
+    page: Page, demo_url: str, admin_with_an_import: tuple[str, str]
+) -> None:
+    username, password = admin_with_an_import
+    page.goto(demo_url + "/admin/login/?next=/works/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="What the Fog Kept").click()
+    work_url = page.url
+    page.goto(work_url.rstrip("/") + "/suggested-tags/")
+    characters = page.get_by_role("group", name="Characters")
+    expect(characters).to_contain_text("John Watson")
+    expect(characters.locator(".evidence").first).to_be_visible()
+    screenshot(page, "13-suggested-tags")
+    offered = page.locator("input[type=checkbox]:not([disabled])")
+    assert offered.count() > 0
+    name = offered.first.get_attribute("value")
+    offered.first.check()
+    page.get_by_role("button", name="Add the ticked tags").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Added {name}.")
