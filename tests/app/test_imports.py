@@ -43,6 +43,7 @@ class KeyValueImporter:
                 source_url=fields.get("url", ""),
                 series=[SeriesMembership(fields["series"], 1)] if "series" in fields else [],
                 problems=["declared 9 words but the text has 2"] if "declared" in fields else [],
+                declared_word_count=int(fields["declared"]) if "declared" in fields else None,
             )
         ]
 
@@ -169,3 +170,10 @@ def test_html_from_an_importer_is_sanitized_before_it_is_stored() -> None:
     chapter = record.work.chapters.get()
     assert "<script" not in chapter.content
     assert chapter.word_count == 2
+
+
+def test_the_declared_word_count_is_kept_beside_the_counted_one() -> None:
+    (record,) = run(document("a.txt", title="Rain", declared="9"))
+    origin = WorkOrigin.objects.get(work=record.work)
+    assert origin.declared_word_count == 9
+    assert record.work.word_count == 2

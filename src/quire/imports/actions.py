@@ -108,6 +108,7 @@ def _import_work(
                 origin.source_format = parsed.source_format
                 origin.source_url = parsed.source_url[:500]
                 origin.sha256 = document.sha256
+                origin.declared_word_count = parsed.declared_word_count
                 origin.save()
                 _place_in_series(work, parsed, creators[0])
             message = "; ".join(parsed.problems)

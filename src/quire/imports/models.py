@@ -69,6 +69,11 @@ class WorkOrigin(models.Model):
     source_format = models.CharField(max_length=40)
     source_url = models.URLField(max_length=500, blank=True)
     sha256 = models.CharField(max_length=64)
+    declared_word_count = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The word count the document stated, beside the counted one.",
+    )
 
     def __str__(self) -> str:
         return self.key
