@@ -79,6 +79,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--json", action="store_true", help="the report as JSON")
 
+    reindex = command("reindex", "rebuild the search index from the database")
+    reindex.add_argument("--quiet", action="store_true", help="no progress bar")
+    searcher = command("search", "search the archive as a signed-out reader")
+    searcher.add_argument("text", metavar="QUERY", help='words, "phrases", prefix*, -word, OR')
+    searcher.add_argument("--json", action="store_true", help="the results as JSON")
+    searcher.add_argument("--limit", type=int, default=20, help="results to show (default 20)")
+
     worker = command("worker", "run background work (filter tags, indexing) until stopped")
     worker.add_argument("--batch", action="store_true", help="do what is queued, then exit")
 
@@ -167,6 +174,18 @@ def _tags(args: argparse.Namespace, _extra: list[str]) -> int:
     return run_tags_command(args)
 
 
+def _reindex(args: argparse.Namespace, _extra: list[str]) -> int:
+    from quire.search.cli import run_reindex
+
+    return run_reindex(quiet=args.quiet)
+
+
+def _search(args: argparse.Namespace, _extra: list[str]) -> int:
+    from quire.search.cli import run_search
+
+    return run_search(args.text, as_json=args.json, limit=args.limit)
+
+
 def _worker(args: argparse.Namespace, _extra: list[str]) -> int:
     from django.core.management import call_command
 
@@ -204,6 +223,8 @@ COMMANDS: dict[str, tuple[bool, Callable[[argparse.Namespace, list[str]], int]]]
     "serve": (True, _serve),
     "worker": (True, _worker),
     "tags": (True, _tags),
+    "reindex": (True, _reindex),
+    "search": (True, _search),
     "demo": (True, _demo),
     "migrate": (True, _migrate),
     "createsuperuser": (True, _django_command("createsuperuser")),

@@ -181,3 +181,31 @@ def test_suggested_tags_are_offered_with_evidence_and_added_on_request(
     offered.first.check()
     page.get_by_role("button", name="Add the ticked tags").click()
     expect(page.get_by_role("status")).to_contain_text(f"Added {name}.")
+
+
+def test_search_inside_the_stories_with_the_keyboard(page: Page, demo_url: str) -> None:
+    page.goto(demo_url + "/")
+    page.get_by_role("link", name="Search", exact=True).click()
+    box = page.get_by_label("Search words")
+    # The worker started by `quire serve` indexes the demo in the background.
+    for _ in range(40):
+        box.fill("umbrella")
+        box.press("Enter")
+        if page.locator("li.blurb").count():
+            break
+        page.wait_for_timeout(500)
+    expect(page.get_by_role("status")).to_contain_text("1 work found")
+    expect(page.locator(".snippets mark").first).to_have_text("umbrella")
+    screenshot(page, "14-search")
+    page.get_by_label("Search words").fill("baker OR loom")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("works found")
+    facets = page.get_by_role("complementary", name="Filters")
+    fandom = facets.get_by_role("group", name="Fandoms").get_by_role("checkbox").first
+    fandom.focus()
+    page.keyboard.press("Space")
+    expect(fandom).to_be_checked()
+    facets.get_by_role("button", name="Sort and filter").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("found")
+    screenshot(page, "15-search-filtered")

@@ -7,6 +7,7 @@ Environment variables (all optional):
   QUIRE_DEBUG           1 to show Django's debug pages
   QUIRE_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
   QUIRE_SITE_NAME       the archive's name shown on every page (default Quire)
+  QUIRE_SEARCH_BACKEND  search backend (default tantivy: an index folder in the data dir)
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "quire.tags",
     "quire.works",
     "quire.imports",
+    "quire.search",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -46,6 +48,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
 ]
+
+# Search: the embedded tantivy index in the data directory.
+SEARCH_BACKEND = os.environ.get("QUIRE_SEARCH_BACKEND", "tantivy")
+SEARCH_INDEX_DIR = DATA_DIR / "index" / "tantivy"
 
 # Background work goes through the archive's own database: no broker to run.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -7,6 +7,7 @@ admin.site.site_title = "Quire admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("quire.imports.urls")),
+    path("", include("quire.search.urls")),
     path("", include("quire.people.urls")),
     path("", include("quire.tags.urls")),
     path("", include("quire.works.urls")),

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.db.models.functions import Lower
 
+from quire.after_commit import CommitBatch
 from quire.core.tagging import parse_relationship
 from quire.core.tags import TagType
 from quire.tags.models import MetaTagging, Tag, TagParent
@@ -77,43 +77,18 @@ def _disambiguated(name: str, tag_type: TagType) -> str:
     return name[: 150 - len(suffix)] + suffix
 
 
-class _PendingRederive:
-    """Tag ids changed in the current transaction, enqueued as one task when it commits."""
+def _enqueue_rederive(tag_ids: list[int]) -> None:
+    from quire.tags.tasks import rederive_filter_tags
 
-    def __init__(self) -> None:
-        self.tag_ids: set[int] = set()
-
-    def enqueue(self) -> None:
-        from quire.tags.tasks import rederive_filter_tags
-
-        if self.tag_ids:
-            rederive_filter_tags.enqueue(sorted(self.tag_ids))
+    rederive_filter_tags.enqueue(tag_ids)
 
 
-_pending = threading.local()
+_rederive = CommitBatch(_enqueue_rederive)
 
 
 def _rederive_after_commit(*tags: Tag) -> None:
-    """Works under these tags get their filter tags re-derived in the background.
-
-    Changes made in one transaction (a bulk action, a tag set load) are gathered
-    into one task, enqueued when the transaction commits; a rolled-back
-    transaction's changes are dropped with it.
-    """
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        now = _PendingRederive()
-        now.tag_ids.update(tag.pk for tag in tags)
-        now.enqueue()
-        return
-    batch: _PendingRederive | None = getattr(_pending, "batch", None)
-    if batch is None or not any(
-        callback == batch.enqueue for _, callback, _ in connection.run_on_commit
-    ):
-        batch = _PendingRederive()
-        _pending.batch = batch
-        transaction.on_commit(batch.enqueue)
-    batch.tag_ids.update(tag.pk for tag in tags)
+    """Works under these tags get their filter tags re-derived in the background."""
+    _rederive.add(tag.pk for tag in tags)
 
 
 @transaction.atomic

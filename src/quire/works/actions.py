@@ -18,6 +18,7 @@ from quire.core.sanitize import sanitize_html
 from quire.core.tags import TagType
 from quire.core.wordcount import count_words
 from quire.people.models import Pseud
+from quire.search.indexing import reindex_after_commit
 from quire.tags.actions import find_or_create_tag_sets
 from quire.tags.filters import derive_filter_taggings
 from quire.works.models import Chapter, Creatorship, Series, SeriesPart, Tagging, Work
@@ -103,6 +104,7 @@ def _fill(
         Tagging(work=work, tag=tag, position=position) for position, tag in enumerate(tags)
     )
     derive_filter_taggings([work.pk])
+    reindex_after_commit([work.pk])
 
 
 def _as_is(html: str) -> str:
@@ -141,6 +143,7 @@ def do_add_chapter(work: Work, chapter: ParsedChapter, *, posted: bool = True) -
     stored = _chapter_row(work, chapter, position=last + 1, posted=posted)
     stored.save()
     _refresh_stats(work)
+    reindex_after_commit([work.pk])
     return stored
 
 
@@ -154,6 +157,7 @@ def do_post_work(work: Work) -> Work:
     work.published = work.published or today
     work.save(update_fields=["posted", "published", "modified_at"])
     _refresh_stats(work)
+    reindex_after_commit([work.pk])
     return work
 
 
@@ -162,6 +166,7 @@ def do_set_hidden(work: Work, *, hidden: bool) -> Work:
     """Hide a work from everyone but its creators and admins, or show it again."""
     work.hidden = hidden
     work.save(update_fields=["hidden", "modified_at"])
+    reindex_after_commit([work.pk])
     return work
 
 
@@ -226,6 +231,7 @@ def do_save_chapter(chapter: Chapter) -> Chapter:
     chapter.word_count = count_words(chapter.content)
     chapter.save()
     _refresh_stats(chapter.work)
+    reindex_after_commit([chapter.work_id])
     return chapter
 
 
@@ -236,6 +242,7 @@ def do_save_work(work: Work) -> Work:
         setattr(work, field, sanitize_html(getattr(work, field)))
     work.save()
     _refresh_stats(work, complete=work.complete if work.expected_chapters is None else None)
+    reindex_after_commit([work.pk])
     return work
 
 
@@ -250,4 +257,5 @@ def do_add_tags(work: Work, tags: dict[TagType, list[str]]) -> list[str]:
         Tagging(work=work, tag=tag, position=start + offset) for offset, tag in enumerate(new)
     )
     derive_filter_taggings([work.pk])
+    reindex_after_commit([work.pk])
     return [tag.name for tag in new]

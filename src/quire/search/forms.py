@@ -1,0 +1,89 @@
+"""The search form: AO3's filters as request parameters, turned into a SearchQuery."""
+
+from __future__ import annotations
+
+from django import forms
+
+from quire.core.search.model import Crossovers, DateRange, Range, SearchQuery, Sort, Visibility
+
+SORT_LABELS = {
+    Sort.BEST_MATCH: "Best match",
+    Sort.CREATOR: "Creator",
+    Sort.TITLE: "Title",
+    Sort.DATE_POSTED: "Date posted",
+    Sort.DATE_UPDATED: "Date updated",
+    Sort.WORD_COUNT: "Word count",
+    Sort.HITS: "Hits",
+    Sort.KUDOS: "Kudos",
+    Sort.COMMENTS: "Comments",
+    Sort.BOOKMARKS: "Bookmarks",
+}
+PER_PAGE = 20
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=500)
+    title = forms.CharField(label="Title", required=False, max_length=255)
+    sort = forms.ChoiceField(label="Sort by", choices=list(SORT_LABELS.items()), required=False)
+    complete = forms.ChoiceField(
+        label="Completion status",
+        choices=[
+            ("", "All works"),
+            ("complete", "Complete works only"),
+            ("wip", "Works in progress only"),
+        ],
+        required=False,
+    )
+    crossovers = forms.ChoiceField(
+        label="Crossovers",
+        choices=[
+            (Crossovers.INCLUDE.value, "Include crossovers"),
+            (Crossovers.EXCLUDE.value, "Exclude crossovers"),
+            (Crossovers.ONLY.value, "Only crossovers"),
+        ],
+        required=False,
+    )
+    single_chapter = forms.BooleanField(label="Single chapter", required=False)
+    words_from = forms.IntegerField(label="Words from", required=False, min_value=0)
+    words_to = forms.IntegerField(label="Words to", required=False, min_value=0)
+    updated_from = forms.DateField(
+        label="Updated from", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    updated_to = forms.DateField(
+        label="Updated to", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    language = forms.CharField(label="Language", required=False, max_length=20)
+    include = forms.CharField(required=False)
+    exclude = forms.CharField(required=False)
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def clean_include(self) -> list[int]:
+        return self._ids("include")
+
+    def clean_exclude(self) -> list[int]:
+        return self._ids("exclude")
+
+    def _ids(self, name: str) -> list[int]:
+        """Tag ids from facet checkboxes; ids are checked against the index, not a list."""
+        values = self.data.getlist(name) if hasattr(self.data, "getlist") else []
+        return [int(value) for value in values if str(value).isdigit()]
+
+    def query(self, visibility: Visibility) -> SearchQuery:
+        data = self.cleaned_data
+        complete = {"complete": True, "wip": False}.get(data.get("complete") or "")
+        return SearchQuery(
+            text=data.get("q") or "",
+            title=data.get("title") or "",
+            include_tag_ids=frozenset(data.get("include") or ()),
+            exclude_tag_ids=frozenset(data.get("exclude") or ()),
+            crossovers=Crossovers(data.get("crossovers") or Crossovers.INCLUDE.value),
+            complete=complete,
+            single_chapter=bool(data.get("single_chapter")),
+            words=Range(data.get("words_from"), data.get("words_to")),
+            updated=DateRange(data.get("updated_from"), data.get("updated_to")),
+            language=data.get("language") or "",
+            sort=Sort(data.get("sort") or Sort.BEST_MATCH.value),
+            page=data.get("page") or 1,
+            per_page=PER_PAGE,
+            visibility=visibility,
+        )
