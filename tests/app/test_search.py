@@ -80,3 +80,38 @@ def test_filters_and_sorts(client: Client, archive) -> None:
     assert titles(client.get("/search/", {"q": "", "sort": "title", "words_to": 8})) == ["Harbour"]
     assert titles(client.get("/search/", {"single_chapter": "on", "sort": "title"})) == ["Harbour"]
     assert client.get("/search/").status_code == 200
+
+
+def test_a_reader_saves_a_search_and_finds_it_again(client: Client, archive, make_user) -> None:
+    client.force_login(make_user("reader"))
+    page = client.get("/search/", {"q": "lantern"}).content.decode()
+    assert "Save this search as" in page
+    response = client.post("/search/save/", {"name": "Lanterns", "params": "q=lantern"})
+    assert response["Location"] == "/search/?q=lantern"
+    saved = client.get("/search/saved/").content.decode()
+    assert '<a href="/search/?q=lantern">Lanterns</a>' in saved
+
+
+def test_the_exclusion_list_applies_to_every_search(
+    client: Client, archive, make_user, author
+) -> None:
+    client.force_login(make_user("reader"))
+    client.post("/search/saved/", {"action": "exclude_tag", "name": "storms"})
+    assert sorted(titles(client.get("/search/", {"q": "storm*"}))) == ["Harbour", "Members"]
+    client.post("/search/saved/", {"action": "exclude_creator", "name": author.username})
+    assert titles(client.get("/search/", {"q": "storm*"})) == []
+    bad = client.post("/search/saved/", {"action": "exclude_tag", "name": "Nope"}, follow=True)
+    assert "There is no tag named" in bad.content.decode()
+    assert sorted(titles(Client().get("/search/", {"q": "storm*"}))) == ["Harbour", "Lantern"]
+
+
+def test_search_inside_one_work(client: Client, archive) -> None:
+    from quire.works.models import Work
+
+    lantern = Work.objects.get(title="Lantern")
+    page = client.get(f"/works/{lantern.pk}/search/", {"q": "grey"}).content.decode()
+    assert "1 chapter with a match" in page
+    assert "Chapter 2" in page
+    assert "<mark>grey</mark>" in page
+    draft = Work.objects.get(title="Draft")
+    assert client.get(f"/works/{draft.pk}/search/", {"q": "storm"}).status_code == 404

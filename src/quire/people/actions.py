@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from quire.core.sanitize import sanitize_html
-from quire.people.models import Pseud, User
+from quire.people.models import Exclusion, Pseud, SavedSearch, User
+from quire.tags.models import Tag
 
 
 @transaction.atomic
@@ -81,3 +82,30 @@ def do_get_placeholder_pseud(name: str) -> Pseud:
         pseud.name = name
         pseud.save(update_fields=["name"])
     return pseud
+
+
+def do_save_search(user: User, name: str, params: str) -> SavedSearch:
+    """Keep a search under a name; saving under the same name replaces it."""
+    name = " ".join(name.split())[:100] or "My search"
+    saved, _ = SavedSearch.objects.update_or_create(
+        user=user, name=name, defaults={"params": params}
+    )
+    return saved
+
+
+def do_delete_saved_search(user: User, saved_id: int) -> None:
+    SavedSearch.objects.filter(user=user, pk=saved_id).delete()
+
+
+def do_exclude(user: User, *, tag: Tag | None = None, creator: User | None = None) -> Exclusion:
+    """Never show this tag's (or this creator's) works to `user` in searches."""
+    if (tag is None) == (creator is None):
+        raise ValueError("exclude either a tag or a creator")
+    if creator is not None and creator.pk == user.pk:
+        raise ValueError("you cannot exclude your own works")
+    exclusion, _ = Exclusion.objects.get_or_create(user=user, tag=tag, creator=creator)
+    return exclusion
+
+
+def do_remove_exclusion(user: User, exclusion_id: int) -> None:
+    Exclusion.objects.filter(user=user, pk=exclusion_id).delete()

@@ -52,3 +52,46 @@ class Pseud(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("people:pseud", args=[self.user.username, self.name])
+
+
+class SavedSearch(models.Model):
+    """A search a reader keeps, as the query string of the search page."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved_searches")
+    name = models.CharField(max_length=100)
+    params = models.TextField(help_text="The search page's query string.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("user", "name", name="unique_saved_search_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Exclusion(models.Model):
+    """A tag or a creator whose works a reader never wants to see in searches."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="exclusions")
+    tag = models.ForeignKey("tags.Tag", null=True, blank=True, on_delete=models.CASCADE)
+    creator = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="excluded_by"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(tag__isnull=False, creator__isnull=True)
+                | models.Q(tag__isnull=True, creator__isnull=False),
+                name="exclusion_is_a_tag_or_a_creator",
+            ),
+            models.UniqueConstraint("user", "tag", name="unique_excluded_tag"),
+            models.UniqueConstraint("user", "creator", name="unique_excluded_creator"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.tag or self.creator)

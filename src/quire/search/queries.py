@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from quire.core.search.model import Hit, SearchQuery, SearchResults, Visibility
 from quire.core.tags import TagType
 from quire.core.visibility import Viewer
+from quire.people.queries import excluded_ids
 from quire.search.backends import search_backend
 from quire.tags.models import Tag
 from quire.works.models import Work
@@ -37,7 +38,15 @@ class FacetTag:
 
 def search(viewer: Viewer, query: SearchQuery) -> tuple[list[Found], SearchResults]:
     """Results in the backend's order; any work the database says the viewer may not
-    see is dropped again, so the index can never show more than the permission layer."""
+    see is dropped again, so the index can never show more than the permission layer.
+    A signed-in reader's exclusion list (tags and creators) applies to every search."""
+    tags, pseuds = excluded_ids(viewer.user_id)
+    if tags or pseuds:
+        query = replace(
+            query,
+            exclude_tag_ids=query.exclude_tag_ids | tags,
+            exclude_creator_ids=query.exclude_creator_ids | pseuds,
+        )
     results = search_backend().search(query)
     works = visible_works(viewer).in_bulk([hit.work_id for hit in results.hits])
     found = [Found(works[hit.work_id], hit) for hit in results.hits if hit.work_id in works]

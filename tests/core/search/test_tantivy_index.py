@@ -627,6 +627,11 @@ FILTERS: list[tuple[str, dict[str, object], Callable[[IndexedWork], bool]]] = [
         {"creator_ids": frozenset({12, 14})},
         lambda w: bool({12, 14} & set(w.creator_ids)),
     ),
+    (
+        "excluded creators",
+        {"exclude_creator_ids": frozenset({12, 14})},
+        lambda w: not {12, 14} & set(w.creator_ids),
+    ),
     ("title word", {"title": "umbrella"}, lambda w: "umbrella" in split_words(w.title)),
     (
         "title words",

@@ -121,6 +121,8 @@ class SearchQuery:
     published: DateRange = DateRange()
     language: str = ""
     creator_ids: frozenset[int] = frozenset()
+    exclude_creator_ids: frozenset[int] = frozenset()
+    """Pseuds whose works never show (a reader's exclusion list)."""
     title: str = ""
     within_work_id: int | None = None
     """Search inside one work only (snippets per chapter)."""

@@ -862,6 +862,9 @@ class TantivyIndex:
         if query.creator_ids:
             ids = sorted({_u64(creator_id) for creator_id in query.creator_ids})
             included.append(_Query.term_set_query(schema, "creator_ids", ids))
+        if query.exclude_creator_ids:
+            ids = sorted({_u64(creator_id) for creator_id in query.exclude_creator_ids})
+            excluded.append(_Query.term_set_query(schema, "creator_ids", ids))
         for word in split_words(query.title):
             included.append(_Query.term_query(schema, "title", word))
         if query.within_work_id is not None:
