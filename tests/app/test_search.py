@@ -115,3 +115,14 @@ def test_search_inside_one_work(client: Client, archive) -> None:
     assert "<mark>grey</mark>" in page
     draft = Work.objects.get(title="Draft")
     assert client.get(f"/works/{draft.pk}/search/", {"q": "storm"}).status_code == 404
+
+
+def test_typed_tags_and_creators_filter(client: Client, archive, author) -> None:
+    assert titles(client.get("/search/", {"other_tags": "storms"})) == ["Lantern"]
+    assert titles(client.get("/search/", {"excluded_tags": "Storms", "q": "quiet"})) == ["Harbour"]
+    assert sorted(titles(client.get("/search/", {"creators": author.username}))) == [
+        "Harbour",
+        "Lantern",
+    ]
+    unknown = client.get("/search/", {"other_tags": "Nowhere"}).content.decode()
+    assert "No tag named nowhere." in unknown

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from quire.people.models import Exclusion, Pseud, SavedSearch, User
 
@@ -40,3 +40,15 @@ def excluded_ids(user_id: int | None) -> tuple[frozenset[int], frozenset[int]]:
         )
     ).values_list("pk", flat=True)
     return frozenset(tags), frozenset(pseuds)
+
+
+def pseud_ids_named(names: list[str]) -> set[int]:
+    """Pseuds named like this, or every pseud of a user named like this."""
+    found: set[int] = set()
+    for name in names:
+        found |= set(
+            Pseud.objects.filter(Q(name__iexact=name) | Q(user__username__iexact=name)).values_list(
+                "pk", flat=True
+            )
+        )
+    return found

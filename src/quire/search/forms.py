@@ -5,6 +5,9 @@ from __future__ import annotations
 from django import forms
 
 from quire.core.search.model import Crossovers, DateRange, Range, SearchQuery, Sort, Visibility
+from quire.people.queries import pseud_ids_named
+from quire.tags.forms import names_in
+from quire.tags.queries import tags_named
 
 SORT_LABELS = {
     Sort.BEST_MATCH: "Best match",
@@ -55,6 +58,15 @@ class SearchForm(forms.Form):
     language = forms.CharField(label="Language", required=False, max_length=20)
     include = forms.CharField(required=False)
     exclude = forms.CharField(required=False)
+    other_tags = forms.CharField(
+        label="Other tags to include", required=False, help_text="Tag names, separated by commas."
+    )
+    excluded_tags = forms.CharField(
+        label="Other tags to exclude", required=False, help_text="Tag names, separated by commas."
+    )
+    creators = forms.CharField(
+        label="Creators", required=False, help_text="User or pseud names, separated by commas."
+    )
     page = forms.IntegerField(required=False, min_value=1)
 
     def clean_include(self) -> list[int]:
@@ -68,14 +80,25 @@ class SearchForm(forms.Form):
         values = self.data.getlist(name) if hasattr(self.data, "getlist") else []
         return [int(value) for value in values if str(value).isdigit()]
 
+    def clean_other_tags(self) -> list[int]:
+        return _tag_ids(self.cleaned_data.get("other_tags") or "")
+
+    def clean_excluded_tags(self) -> list[int]:
+        return _tag_ids(self.cleaned_data.get("excluded_tags") or "")
+
+    def clean_creators(self) -> list[int]:
+        names = names_in(self.cleaned_data.get("creators") or "")
+        return list(pseud_ids_named(names))
+
     def query(self, visibility: Visibility) -> SearchQuery:
         data = self.cleaned_data
         complete = {"complete": True, "wip": False}.get(data.get("complete") or "")
         return SearchQuery(
             text=data.get("q") or "",
             title=data.get("title") or "",
-            include_tag_ids=frozenset(data.get("include") or ()),
-            exclude_tag_ids=frozenset(data.get("exclude") or ()),
+            include_tag_ids=frozenset([*(data.get("include") or ()), *data["other_tags"]]),
+            exclude_tag_ids=frozenset([*(data.get("exclude") or ()), *data["excluded_tags"]]),
+            creator_ids=frozenset(data["creators"]),
             crossovers=Crossovers(data.get("crossovers") or Crossovers.INCLUDE.value),
             complete=complete,
             single_chapter=bool(data.get("single_chapter")),
@@ -87,3 +110,13 @@ class SearchForm(forms.Form):
             per_page=PER_PAGE,
             visibility=visibility,
         )
+
+
+def _tag_ids(value: str) -> list[int]:
+    """Typed tag names as the tags works are filed under (a synonym means its canonical)."""
+    names = names_in(value)
+    tags = tags_named(names)
+    missing = {name.lower() for name in names} - {tag.name.lower() for tag in tags}
+    if missing:
+        raise forms.ValidationError(f"No tag named {', '.join(sorted(missing))}.")
+    return [tag.merger_id or tag.pk for tag in tags]
