@@ -7,7 +7,9 @@ Environment variables (all optional):
   QUIRE_DEBUG           1 to show Django's debug pages
   QUIRE_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
   QUIRE_SITE_NAME       the archive's name shown on every page (default Quire)
-  QUIRE_SEARCH_BACKEND  search backend (default tantivy: an index folder in the data dir)
+  QUIRE_SEARCH_BACKEND  search backend: tantivy (default: an index folder in the data dir)
+                        or postgres (tables in the archive's PostgreSQL database, shared
+                        by every application server)
 """
 
 from __future__ import annotations

@@ -12,7 +12,6 @@ import itertools
 import json
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
@@ -39,19 +38,11 @@ from quire.core.search.tantivy_index import (
     highlight_passage,
 )
 from quire.core.search.textquery import (
-    AllDocs,
-    And,
-    Field,
-    Node,
-    Not,
-    Or,
-    Phrase,
-    Term,
     parse_text_query,
     split_words,
 )
 from quire.core.tags import TagType
-from quire.core.visibility import Viewer, WorkAccess, can_view_work
+from tests.core.search.oracles import ast_matches, facet_counts, field_words, visible
 
 # --- The archive -------------------------------------------------------------------------
 
@@ -375,57 +366,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> TantivyIndex:
     return built
 
 
-# --- Oracles ----------------------------------------------------------------------------
-
-
-def visible(work: IndexedWork, visibility: Visibility) -> bool:
-    viewer = Viewer(user_id=visibility.user_id, is_admin=visibility.admin)
-    access = WorkAccess(
-        posted=work.posted,
-        hidden=work.hidden,
-        restricted=work.restricted,
-        creator_user_ids=frozenset(work.creator_user_ids),
-    )
-    return can_view_work(viewer, access)
-
-
-def field_words(work: IndexedWork) -> dict[Field, list[list[str]]]:
-    values = {
-        Field.TITLE: [work.title],
-        Field.SUMMARY: [work.summary],
-        Field.NOTES: [work.notes],
-        Field.TAG: list(work.tag_names),
-        Field.CREATOR: list(work.creators),
-        Field.TEXT: [chapter.title for chapter in work.chapters]
-        + [chapter.text for chapter in work.chapters],
-    }
-    return {field: [split_words(value) for value in texts] for field, texts in values.items()}
-
-
-def ast_matches(node: Node, words: dict[Field, list[list[str]]]) -> bool:
-    if isinstance(node, Term | Phrase):
-        fields = [node.field] if node.field is not None else list(Field)
-        sequences = [sequence for field in fields for sequence in words[field]]
-        if isinstance(node, Term):
-            return any(
-                word == node.text or (node.prefix and word.startswith(node.text))
-                for sequence in sequences
-                for word in sequence
-            )
-        size = len(node.words)
-        return any(
-            tuple(sequence[i : i + size]) == node.words
-            for sequence in sequences
-            for i in range(len(sequence))
-        )
-    if isinstance(node, And):
-        return all(ast_matches(item, words) for item in node.items)
-    if isinstance(node, Or):
-        return any(ast_matches(item, words) for item in node.items)
-    if isinstance(node, Not):
-        return not ast_matches(node.item, words)
-    assert isinstance(node, AllDocs)
-    return True
+# --- Oracles (shared with the backend contract: tests/core/search/oracles.py) -----------
 
 
 def expected_ids(
@@ -444,15 +385,7 @@ def expected_ids(
 
 
 def expected_facets(work_ids: set[int]) -> dict[TagType, list[tuple[int, int]]]:
-    counts: dict[TagType, Counter[int]] = {}
-    for work_id in work_ids:
-        work = BY_ID[work_id]
-        for tag_id in work.filter_tag_ids:
-            counts.setdefault(work.tag_types[tag_id], Counter())[tag_id] += 1
-    return {
-        tag_type: sorted(counter.items(), key=lambda item: (-item[1], item[0]))
-        for tag_type, counter in counts.items()
-    }
+    return facet_counts(BY_ID[work_id] for work_id in work_ids)
 
 
 def run(index: TantivyIndex, **fields: object) -> SearchResults:

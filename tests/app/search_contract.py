@@ -1,0 +1,1168 @@
+"""The search backend contract, written once and run against every backend.
+
+``SearchContract`` holds the tests; tests/app/test_search_backends.py runs them for
+each backend by subclassing it and providing two fixtures:
+
+* ``backend``: a backend holding ``CORPUS``, shared by the tests that only read;
+* ``make_backend(**options)``: a new, empty backend of the same kind, for tests
+  that write (options: ``facet_limit``, ``max_window``, ``snippets_per_work``,
+  ``snippets_within_work``, ``snippet_chars``).
+
+The documents are IndexedWork values built here, not works in the database, so
+every case is set up exactly. Expected answers come from the plain-Python oracles
+in tests/core/search/oracles.py (visibility rules, the query AST evaluated over
+each work's words, facets counted work by work). Where backends legitimately
+differ, the checks compare sets rather than order: relevance scores (tantivy's
+BM25, PostgreSQL's field weights), which ties at the very end of a sort are
+broken how, and which chapters get snippets when more match than the limit.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from quire.core.search.model import (
+    Crossovers,
+    DateRange,
+    IndexedChapter,
+    IndexedWork,
+    Range,
+    SearchQuery,
+    SearchResults,
+    Sort,
+    Visibility,
+)
+from quire.core.search.textquery import split_words
+from quire.core.tags import TagType
+from quire.search.backends import SearchBackend
+from tests.core.search.oracles import facet_counts, text_matches, visible
+
+MakeBackend = Callable[..., SearchBackend]
+
+# --- The documents -----------------------------------------------------------------------
+
+R, W, C, F = TagType.RATING, TagType.WARNING, TagType.CATEGORY, TagType.FANDOM
+REL, CH, FF = TagType.RELATIONSHIP, TagType.CHARACTER, TagType.FREEFORM
+
+TAGS: dict[int, tuple[TagType, str]] = {
+    1: (R, "General Audiences"),
+    2: (R, "Teen And Up Audiences"),
+    3: (R, "Mature"),
+    4: (R, "Explicit"),
+    10: (W, "No Archive Warnings Apply"),
+    11: (W, "Major Character Death"),
+    20: (C, "Gen"),
+    21: (C, "F/M"),
+    22: (C, "M/M"),
+    30: (F, "Buffy the Vampire Slayer"),
+    31: (F, "Angel: the Series"),
+    32: (F, "Firefly"),
+    40: (REL, "Buffy Summers/Spike"),
+    50: (CH, "Buffy Summers"),
+    51: (CH, "Spike"),
+    52: (CH, "Malcolm Reynolds"),
+    60: (FF, "Angst"),
+    61: (FF, "Fluff"),
+    62: (FF, "Hurt/Comfort"),
+    63: (FF, "Only On The Draft"),
+    64: (FF, "Only On Hidden Works"),
+    65: (FF, "Only On Restricted Works"),
+    66: (FF, "Sorting Practice"),
+}
+UNTYPED_TAG = 99
+"""A filter tag the documents give no type: it filters but is in no facet."""
+FANDOMS = {tag_id for tag_id, (tag_type, _) in TAGS.items() if tag_type is F}
+
+
+def make(
+    work_id: int,
+    title: str,
+    chapters: Sequence[str | tuple[str, str]],
+    *,
+    tags: set[int],
+    creators: tuple[str, ...] = ("Ada Quill",),
+    creator_ids: tuple[int, ...] = (11,),
+    creator_user_ids: tuple[int, ...] = (111,),
+    published: date | None = date(2020, 1, 1),
+    updated: date | None = date(2020, 1, 1),
+    **fields: object,
+) -> IndexedWork:
+    """A work; a chapter is its text, or (title, text)."""
+    titled = [chapter if isinstance(chapter, tuple) else ("", chapter) for chapter in chapters]
+    values: dict[str, object] = {
+        "summary": "",
+        "notes": "",
+        "language": "en",
+        "complete": True,
+        "word_count": sum(len(split_words(text)) for _, text in titled),
+        "crossover": len(tags & FANDOMS) > 1,
+    }
+    values.update(fields)
+    return IndexedWork(
+        work_id=work_id,
+        title=title,
+        creators=creators,
+        creator_ids=creator_ids,
+        filter_tag_ids=frozenset(tags),
+        tag_types={tag_id: TAGS[tag_id][0] for tag_id in tags if tag_id in TAGS},
+        tag_names=tuple(TAGS[tag_id][1] for tag_id in sorted(tags) if tag_id in TAGS),
+        chapter_count=len(chapters),
+        published=published,
+        updated=updated,
+        creator_user_ids=creator_user_ids,
+        chapters=tuple(
+            IndexedChapter(
+                position=position,
+                chapter_id=work_id * 100 + position,
+                title=chapter_title,
+                text=text,
+            )
+            for position, (chapter_title, text) in enumerate(titled, start=1)
+        ),
+        **values,  # type: ignore[arg-type]
+    )
+
+
+# Past PostgreSQL's tsvector position limits: "the" 4,000 times, 20,000 words before
+# the lighthouse.
+LONG_CHAPTER = (
+    "Waves crash on the shore. " * 4000
+    + "At last they saw the lighthouse on the cliff, <tall> & white."
+    + " Waves." * 60
+)
+
+TEXT_WORKS = [
+    make(
+        1,
+        "Rain on the Hellmouth",
+        [
+            "It was raining in Sunnydale. Buffy carried an umbrella.",
+            (
+                "Storm Breaks",
+                "The umbrella broke, and Spike laughed at the bad end of the night."
+                " <b>Bold</b> & brave.",
+            ),
+        ],
+        tags={2, 10, 21, 30, 40, 50, 51, 60},
+        published=date(2020, 1, 1),
+        updated=date(2020, 3, 1),
+        kudos=50,
+        hits=900,
+        comments=10,
+        bookmarks=5,
+        complete=False,
+    ),
+    make(
+        2,
+        "Snow on Serenity",
+        ["Mal Reynolds walked through the snow while Serenity waited."],
+        tags={1, 10, 20, 32, 52, 61},
+        summary="A winter story aboard the ship.",
+        creators=("Bea Lark",),
+        creator_ids=(12,),
+        creator_user_ids=(112,),
+        published=date(2019, 5, 5),
+        updated=date(2019, 5, 5),
+        kudos=12,
+        hits=300,
+    ),
+    make(
+        3,
+        "The Dragon's Hoard",
+        ["A dragon guarded gold. Dragons everywhere! Don’t touch the arm-rest."],
+        tags={1, 10, 20, 30, 61},
+        published=date(2018, 2, 2),
+        updated=date(2021, 2, 2),
+        kudos=80,
+        hits=2000,
+        comments=30,
+        bookmarks=20,
+    ),
+    make(
+        4,
+        "An Umbrella Affair",
+        ["They talked about the weather."],
+        tags={2, 10, 21, 30, 40, 60},
+        summary="Nobody brings an umbrella.",
+        creators=("Cy Moss",),
+        creator_ids=(13,),
+        creator_user_ids=(113,),
+        published=date(2020, 6, 6),
+        updated=date(2020, 6, 6),
+        kudos=7,
+    ),
+    make(
+        5,
+        "Lantern Song",
+        ["The night was quiet."],
+        tags={1, 10, 20, 32},
+        notes="Inspired by a song about lanterns and moths; see file_name_here.",
+        published=date(2017, 7, 7),
+        updated=date(2017, 7, 8),
+    ),
+    make(
+        6,
+        "Quiet Harbour",
+        ["Boats rocked gently."],
+        tags={1, 20, 32},
+        creators=("Zoë Writer",),
+        creator_ids=(14,),
+        creator_user_ids=(114,),
+        published=date(2022, 1, 1),
+        updated=date(2022, 1, 1),
+    ),
+    make(
+        7,
+        "The Long Voyage",
+        ["Departure day came.", "Open sea for weeks.", LONG_CHAPTER],
+        tags={2, 10, 20, 32, 62},
+        word_count=9000,
+        published=date(2016, 1, 1),
+        updated=date(2023, 5, 1),
+        kudos=300,
+        hits=10000,
+        comments=50,
+        bookmarks=60,
+        complete=False,
+    ),
+    make(
+        8,
+        "Straße nach Tokio",
+        ["Die Straße in 東京 war naß."],
+        tags={1, 20, 30},
+        language="de",
+        published=date(2021, 8, 8),
+        updated=date(2021, 8, 8),
+    ),
+    make(
+        9,
+        "The End Was Bad",
+        ["In the end, it was bad for everyone."],
+        tags={3, 11, 22, 30, 31, 60},
+        published=date(2019, 9, 9),
+        updated=date(2019, 10, 1),
+        kudos=3,
+    ),
+    make(
+        10,
+        "Angel's Return",
+        ["Angel returned to Los Angeles in the rain."],
+        tags={2, 10, 22, 31, 60},
+        published=date(2020, 10, 10),
+        updated=date(2020, 10, 10),
+        kudos=12,
+    ),
+    make(
+        11,
+        "Spike Alone",
+        ["Spike smoked alone."],
+        tags={4, 11, 22, 30, 31, 51, 62},
+        creators=("Ada Quill", "Cy Moss"),
+        creator_ids=(11, 13),
+        creator_user_ids=(111, 113),
+        published=date(2021, 11, 11),
+        updated=date(2021, 11, 11),
+        kudos=12,
+    ),
+    make(
+        12,
+        "Anonymous Gift",
+        ["A gift left on the doorstep."],
+        tags={1, 20, 30, UNTYPED_TAG},
+        creators=(),
+        creator_ids=(),
+        creator_user_ids=(120,),
+        published=date(2022, 12, 12),
+        updated=date(2022, 12, 12),
+    ),
+]
+
+# Works only some viewers may see; each says "zephyr" and carries Hurt/Comfort.
+DRAFT, HIDDEN, RESTRICTED, HIDDEN_RESTRICTED, PUBLIC, DRAFT_HIDDEN = 13, 14, 15, 16, 17, 18
+VISIBILITY_WORKS = [
+    replace(work, creator_user_ids=(200 + work.work_id,))
+    for work in [
+        make(DRAFT, "Zephyr Draft", ["A zephyr in the draft."], tags={62, 63}, posted=False),
+        make(HIDDEN, "Zephyr Hidden", ["A zephyr, hidden."], tags={62, 64}, hidden=True),
+        make(
+            RESTRICTED,
+            "Zephyr Restricted",
+            ["A zephyr for members."],
+            tags={62, 65},
+            restricted=True,
+        ),
+        make(
+            HIDDEN_RESTRICTED,
+            "Zephyr Hidden Restricted",
+            ["A zephyr hidden from members."],
+            tags={62, 64, 65},
+            hidden=True,
+            restricted=True,
+        ),
+        make(PUBLIC, "Zephyr Public", ["A zephyr for everyone."], tags={62}),
+        make(
+            DRAFT_HIDDEN,
+            "Zephyr Draft Hidden",
+            ["A zephyr drafted and hidden."],
+            tags={62, 63, 64},
+            posted=False,
+            hidden=True,
+        ),
+    ]
+]
+
+# Identical works but for their update dates: equal relevance, told apart by date.
+QUOKKAS = [
+    make(
+        work_id,
+        "Quokka",
+        ["The quokka smiled."],
+        tags={1, 20, 32, 66},
+        published=date(2021, 1, 1),
+        updated=date(2021, 1, work_id - 18),
+    )
+    for work_id in (19, 20, 21)
+]
+
+FILLER_TITLES = ["9 Lives", "10 Things", "The Apple", "banana", "...Cherry", "Apple Pie"]
+FILLERS = [
+    make(
+        22 + k,
+        title,
+        ["Plain filler prose."] * (k % 3 + 1),
+        tags={[1, 2, 3][k % 3], 20 + k % 3, [30, 32][k % 2], 61 if k % 2 else 62, 66},
+        creators=(["Bea Lark", "Cy Moss", "ada quill"][k % 3],),
+        creator_ids=((12, 13, 11)[k % 3],),
+        word_count=[500, 1500, 3000, 12000, 250, 800][k],
+        kudos=[0, 5, 5, 100, 3, 3][k],
+        hits=[10, 50, 50, 5000, 30, 30][k],
+        comments=[0, 1, 1, 9, 0, 0][k],
+        bookmarks=[0, 0, 2, 8, 1, 1][k],
+        language="fr" if k in (2, 5) else "en",
+        complete=k % 2 == 0,
+        published=None if k == 4 else date(2015 + k, 1 + k, 1),
+        updated=None if k == 4 else date(2015 + k, 1 + k, 1 + 2 * (k % 3)),
+    )
+    for k, title in enumerate(FILLER_TITLES)
+]
+
+CORPUS = TEXT_WORKS + VISIBILITY_WORKS + QUOKKAS + FILLERS
+BY_ID = {work.work_id: work for work in CORPUS}
+assert len(BY_ID) == len(CORPUS) == 27
+
+GUEST = Visibility()
+MEMBER = Visibility(signed_in=True, user_id=999)
+ADMIN = Visibility(signed_in=True, user_id=900, admin=True)
+
+
+# --- Expected answers --------------------------------------------------------------------
+
+
+def expected_ids(
+    predicate: Callable[[IndexedWork], bool] = lambda work: True,
+    visibility: Visibility = GUEST,
+    text: str = "",
+    works: Sequence[IndexedWork] = CORPUS,
+) -> set[int]:
+    return {
+        work.work_id
+        for work in works
+        if visible(work, visibility) and predicate(work) and text_matches(work, text)
+    }
+
+
+def expected_facets(work_ids: set[int]) -> dict[TagType, list[tuple[int, int]]]:
+    return facet_counts(BY_ID[work_id] for work_id in work_ids)
+
+
+def run(backend: SearchBackend, **fields: object) -> SearchResults:
+    fields.setdefault("per_page", 100)
+    return backend.search(SearchQuery(**fields))  # type: ignore[arg-type]
+
+
+def ids(results: SearchResults) -> list[int]:
+    return [hit.work_id for hit in results.hits]
+
+
+def check(results: SearchResults, expected: set[int]) -> None:
+    """The hits are exactly the expected works (any order), with an exact total and facets."""
+    assert set(ids(results)) == expected
+    assert len(results.hits) == len(expected)
+    assert results.total == len(expected)
+    assert results.facets == expected_facets(expected)
+
+
+def snippets(
+    backend: SearchBackend, text: str, work_id: int, **fields: object
+) -> list[tuple[int, int, str]]:
+    results = run(backend, text=text, **fields)
+    hit = next(hit for hit in results.hits if hit.work_id == work_id)
+    return [(s.chapter_id, s.chapter_position, s.html) for s in hit.snippets]
+
+
+def _in(value: date | None, start: date | None, end: date | None) -> bool:
+    return value is not None and (start is None or value >= start) and (end is None or value <= end)
+
+
+VIEWERS = {
+    "guest": GUEST,
+    "member": MEMBER,
+    "admin": ADMIN,
+    **{
+        f"creator of {work.work_id}": Visibility(signed_in=True, user_id=work.creator_user_ids[0])
+        for work in VISIBILITY_WORKS
+    },
+    "admin creator of draft": Visibility(signed_in=True, user_id=200 + DRAFT, admin=True),
+}
+
+VISIBILITY_QUERIES: list[tuple[str, dict[str, object]]] = [
+    ("all", {}),
+    ("text", {"text": "zephyr"}),
+    ("text by kudos", {"text": "zephyr", "sort": Sort.KUDOS}),
+    ("tag", {"include_tag_ids": frozenset({62})}),
+    ("exclusion", {"text": "-umbrella"}),
+    ("prefix", {"text": "zeph*"}),
+    ("title", {"title": "zephyr", "sort": Sort.TITLE}),
+]
+
+FILTERS: list[tuple[str, dict[str, object], Callable[[IndexedWork], bool]]] = [
+    ("one tag", {"include_tag_ids": frozenset({30})}, lambda w: 30 in w.filter_tag_ids),
+    (
+        "every included tag",
+        {"include_tag_ids": frozenset({30, 60})},
+        lambda w: {30, 60} <= w.filter_tag_ids,
+    ),
+    ("excluded tag", {"exclude_tag_ids": frozenset({60})}, lambda w: 60 not in w.filter_tag_ids),
+    (
+        "no excluded tag",
+        {"exclude_tag_ids": frozenset({60, 61})},
+        lambda w: not {60, 61} & w.filter_tag_ids,
+    ),
+    (
+        "included and excluded",
+        {"include_tag_ids": frozenset({30}), "exclude_tag_ids": frozenset({31})},
+        lambda w: 30 in w.filter_tag_ids and 31 not in w.filter_tag_ids,
+    ),
+    (
+        "untyped tag",
+        {"include_tag_ids": frozenset({UNTYPED_TAG})},
+        lambda w: UNTYPED_TAG in w.filter_tag_ids,
+    ),
+    ("unknown tag", {"include_tag_ids": frozenset({12345})}, lambda w: False),
+    ("no crossovers", {"crossovers": Crossovers.EXCLUDE}, lambda w: not w.crossover),
+    ("only crossovers", {"crossovers": Crossovers.ONLY}, lambda w: w.crossover),
+    ("complete", {"complete": True}, lambda w: w.complete),
+    ("in progress", {"complete": False}, lambda w: not w.complete),
+    ("single chapter", {"single_chapter": True}, lambda w: w.chapter_count == 1),
+    ("words between", {"words": Range(1000, 5000)}, lambda w: 1000 <= w.word_count <= 5000),
+    ("words at least", {"words": Range(low=10000)}, lambda w: w.word_count >= 10000),
+    ("words at most", {"words": Range(high=6)}, lambda w: w.word_count <= 6),
+    ("words impossible", {"words": Range(10, 5)}, lambda w: False),
+    ("words negative", {"words": Range(high=-1)}, lambda w: False),
+    ("kudos", {"kudos": Range(5, 50)}, lambda w: 5 <= w.kudos <= 50),
+    ("no kudos", {"kudos": Range(0, 0)}, lambda w: w.kudos == 0),
+    ("kudos beyond u64", {"kudos": Range(high=10**30)}, lambda w: True),
+    ("kudos impossible", {"kudos": Range(low=10**30)}, lambda w: False),
+    ("hits", {"hits": Range(low=1000)}, lambda w: w.hits >= 1000),
+    ("comments", {"comments": Range(1, 9)}, lambda w: 1 <= w.comments <= 9),
+    ("bookmarks", {"bookmarks": Range(high=1)}, lambda w: w.bookmarks <= 1),
+    (
+        "updated between",
+        {"updated": DateRange(date(2020, 1, 1), date(2021, 12, 31))},
+        lambda w: _in(w.updated, date(2020, 1, 1), date(2021, 12, 31)),
+    ),
+    (
+        "updated before",
+        {"updated": DateRange(end=date(2019, 12, 31))},
+        lambda w: _in(w.updated, None, date(2019, 12, 31)),
+    ),
+    (
+        "published since",
+        {"published": DateRange(start=date(2021, 1, 1))},
+        lambda w: _in(w.published, date(2021, 1, 1), None),
+    ),
+    (
+        "published on a day",
+        {"published": DateRange(date(2020, 1, 1), date(2020, 1, 1))},
+        lambda w: w.published == date(2020, 1, 1),
+    ),
+    (
+        "dates the wrong way round",
+        {"updated": DateRange(date(2021, 1, 1), date(2020, 1, 1))},
+        lambda w: False,
+    ),
+    ("language", {"language": "de"}, lambda w: w.language == "de"),
+    ("another language", {"language": "fr"}, lambda w: w.language == "fr"),
+    ("one creator", {"creator_ids": frozenset({13})}, lambda w: 13 in w.creator_ids),
+    (
+        "any of two creators",
+        {"creator_ids": frozenset({12, 14})},
+        lambda w: bool({12, 14} & set(w.creator_ids)),
+    ),
+    (
+        "excluded creators",
+        {"exclude_creator_ids": frozenset({12, 14})},
+        lambda w: not {12, 14} & set(w.creator_ids),
+    ),
+    (
+        "a creator but not another",
+        {"creator_ids": frozenset({11}), "exclude_creator_ids": frozenset({13})},
+        lambda w: 11 in w.creator_ids and 13 not in w.creator_ids,
+    ),
+    ("title word", {"title": "umbrella"}, lambda w: "umbrella" in split_words(w.title)),
+    (
+        "title words",
+        {"title": "the, END!"},
+        lambda w: {"the", "end"} <= set(split_words(w.title)),
+    ),
+    ("title word is whole", {"title": "umbrel"}, lambda w: False),
+    ("title punctuation only", {"title": "!!"}, lambda w: True),
+    ("within a work", {"within_work_id": 7}, lambda w: w.work_id == 7),
+    (
+        "everything at once",
+        {
+            "include_tag_ids": frozenset({10}),
+            "exclude_tag_ids": frozenset({62}),
+            "crossovers": Crossovers.EXCLUDE,
+            "complete": True,
+            "words": Range(low=5),
+            "kudos": Range(high=20),
+            "updated": DateRange(start=date(2019, 1, 1)),
+            "language": "en",
+        },
+        lambda w: (
+            10 in w.filter_tag_ids
+            and 62 not in w.filter_tag_ids
+            and not w.crossover
+            and w.complete
+            and w.word_count >= 5
+            and w.kudos <= 20
+            and _in(w.updated, date(2019, 1, 1), None)
+            and w.language == "en"
+        ),
+    ),
+]
+NOTHING_EXPECTED = {
+    "unknown tag",
+    "words impossible",
+    "words negative",
+    "kudos impossible",
+    "dates the wrong way round",
+    "title word is whole",
+}
+
+TEXT_QUERIES: list[tuple[str, set[int] | None]] = [
+    ("umbrella", {1, 4}),
+    ("UMBRELLA spike", {1, 4}),  # 4 has the tag Buffy Summers/Spike
+    ("umbrella text:spike", {1}),
+    ('"bad end"', {1}),
+    ("bad end", {1, 9}),
+    ("umbrel*", {1, 4}),
+    ("dragon", {3}),
+    ("dragon*", {3}),
+    ("dragon's", {3}),
+    ("don't arm-rest", {3}),
+    ("arm", set()),  # arm-rest is one word
+    ("umbrella -spike", set()),
+    ("umbrella -text:spike", {4}),
+    ("-umbrella", None),
+    ("-umbrella -zephyr -quokka", None),
+    ("spike OR serenity", None),
+    ("buffy (spike OR angel) -angst", None),
+    ("(rain OR -angst) quiet", None),
+    ("title:umbrella", {4}),
+    ("summary:umbrella", {4}),
+    ("text:umbrella", {1}),
+    ("notes:lanterns", {5}),
+    ("summary:lanterns", set()),
+    ("lanterns", {5}),
+    ("file_name_here", {5}),
+    ("file_na*", {5}),
+    ("tag:angst", None),
+    ('tag:"buffy summers"', None),
+    ('tag:"spike angst"', set()),  # two tags side by side are not a phrase
+    ("tag:buffy -tag:angst", None),
+    ("creator:zoë", {6}),
+    ("creator:ZOË", {6}),
+    ("creator:quill", None),
+    ("creator:(moss OR lark)", None),
+    ("straße", {8}),
+    ("STRASSE", {8}),
+    ("東", {8}),
+    ("東京", {8}),
+    ("lighthouse", {7}),
+    ('"the lighthouse on the cliff"', {7}),
+    ('"shore at last"', {7}),
+    ('"the shore waves crash on the shore"', {7}),
+    ('"cliff the"', set()),
+    ("text:storm", {1}),  # a chapter title is text
+    ('text:"storm breaks"', {1}),
+    ('"breaks it"', set()),  # a chapter title and a chapter are not a phrase
+    ('"umbrella the umbrella"', set()),  # nor are two chapters
+    ("title:(rain OR snow)", {1, 2}),
+    ("quokka -title:quokka", set()),
+    ("nothingmatchesthis", set()),
+    ("x" * 150, set()),  # too long to be a word anyone indexes
+    ("x" * 150 + "*", set()),
+    ("-" + "x" * 150, None),
+]
+
+SORT_KEYS: dict[Sort, Callable[[IndexedWork], tuple[object, ...]]] = {
+    Sort.WORD_COUNT: lambda w: (w.word_count, w.updated or date.min),
+    Sort.HITS: lambda w: (w.hits, w.updated or date.min),
+    Sort.KUDOS: lambda w: (w.kudos, w.updated or date.min),
+    Sort.COMMENTS: lambda w: (w.comments, w.updated or date.min),
+    Sort.BOOKMARKS: lambda w: (w.bookmarks, w.updated or date.min),
+    Sort.DATE_POSTED: lambda w: (w.published or date.min, w.updated or date.min),
+    Sort.DATE_UPDATED: lambda w: (w.updated or date.min, w.work_id),
+    Sort.BEST_MATCH: lambda w: (w.updated or date.min, w.work_id),  # no text: newest first
+    Sort.CREATOR: lambda w: (
+        ", ".join(w.creators).casefold(),
+        -(w.updated or date.min).toordinal(),
+        -w.work_id,
+    ),
+}
+
+FACET_CASES: list[tuple[str, dict[str, object], Callable[[IndexedWork], bool], Visibility]] = [
+    ("all", {}, lambda w: True, GUEST),
+    ("tag", {"include_tag_ids": frozenset({30})}, lambda w: 30 in w.filter_tag_ids, GUEST),
+    (
+        "excluded tag as admin",
+        {"exclude_tag_ids": frozenset({60})},
+        lambda w: 60 not in w.filter_tag_ids,
+        ADMIN,
+    ),
+    ("text as admin", {"text": "zephyr"}, lambda w: True, ADMIN),
+    ("one per page", {"text": "buffy OR serenity", "per_page": 1}, lambda w: True, MEMBER),
+    ("beyond the last page", {"page": 50, "per_page": 10}, lambda w: True, MEMBER),
+]
+
+
+# --- The tests ---------------------------------------------------------------------------
+
+
+class SearchContract:
+    """Every test a search backend must pass; see the module docstring for the fixtures."""
+
+    # Visibility
+
+    @pytest.mark.parametrize("viewer", VIEWERS.values(), ids=VIEWERS.keys())
+    @pytest.mark.parametrize(
+        "fields", [q[1] for q in VISIBILITY_QUERIES], ids=[q[0] for q in VISIBILITY_QUERIES]
+    )
+    def test_visibility_matrix(
+        self, backend: SearchBackend, viewer: Visibility, fields: dict[str, object]
+    ) -> None:
+        """No invisible work in hits, totals, facets or snippets, for every kind of viewer."""
+        results = run(backend, visibility=viewer, **fields)
+        text = str(fields.get("text", ""))
+        title_words = set(split_words(str(fields.get("title", ""))))
+        expected = expected_ids(
+            lambda work: 62 in work.filter_tag_ids if "include_tag_ids" in fields else True,
+            viewer,
+            text,
+        )
+        if title_words:
+            expected = {i for i in expected if title_words <= set(split_words(BY_ID[i].title))}
+        check(results, expected)
+        for hit in results.hits:
+            assert all(snippet.chapter_id // 100 == hit.work_id for snippet in hit.snippets)
+        if text == "zephyr":
+            assert {hit.work_id for hit in results.hits if hit.snippets} == expected
+
+    def test_each_viewer_sees_exactly_what_the_rules_allow(self, backend: SearchBackend) -> None:
+        seen = {
+            name: {i for i in ids(run(backend, visibility=viewer)) if i in range(13, 19)}
+            for name, viewer in VIEWERS.items()
+        }
+        assert seen["guest"] == {PUBLIC}
+        assert seen["member"] == {PUBLIC, RESTRICTED}
+        assert seen["admin"] == {PUBLIC, RESTRICTED, HIDDEN, HIDDEN_RESTRICTED}
+        assert seen[f"creator of {DRAFT}"] == {PUBLIC, RESTRICTED, DRAFT}
+        assert seen[f"creator of {DRAFT_HIDDEN}"] == {PUBLIC, RESTRICTED, DRAFT_HIDDEN}
+        assert seen[f"creator of {HIDDEN}"] == {PUBLIC, RESTRICTED, HIDDEN}
+        assert seen["admin creator of draft"] == {
+            PUBLIC,
+            RESTRICTED,
+            HIDDEN,
+            HIDDEN_RESTRICTED,
+            DRAFT,
+        }
+
+    @pytest.mark.parametrize(
+        "work_id", [DRAFT, HIDDEN, RESTRICTED, HIDDEN_RESTRICTED, DRAFT_HIDDEN]
+    )
+    def test_searching_inside_an_invisible_work_finds_nothing(
+        self, backend: SearchBackend, work_id: int
+    ) -> None:
+        results = run(backend, text="zephyr", within_work_id=work_id)
+        assert results.hits == []
+        assert results.total == 0
+        assert results.facets == {}
+        creator = Visibility(signed_in=True, user_id=200 + work_id)
+        own = run(backend, text="zephyr", within_work_id=work_id, visibility=creator)
+        assert ids(own) == [work_id]
+        assert own.hits[0].snippets[0].chapter_id == work_id * 100 + 1
+
+    def test_tags_only_on_invisible_works_never_appear_in_facets(
+        self, backend: SearchBackend
+    ) -> None:
+        facets = run(backend).facets[TagType.FREEFORM]
+        assert {tag_id for tag_id, _ in facets}.isdisjoint({63, 64, 65})
+        member = dict(run(backend, visibility=MEMBER).facets[TagType.FREEFORM])
+        assert member[65] == 1
+        assert 63 not in member
+        assert 64 not in member
+
+    # Filters
+
+    @pytest.mark.parametrize(("name", "fields", "predicate"), FILTERS, ids=[f[0] for f in FILTERS])
+    @pytest.mark.parametrize("viewer", [GUEST, MEMBER], ids=["guest", "member"])
+    def test_filters(
+        self,
+        backend: SearchBackend,
+        name: str,
+        fields: dict[str, object],
+        predicate: Callable[[IndexedWork], bool],
+        viewer: Visibility,
+    ) -> None:
+        expected = expected_ids(predicate, viewer)
+        check(run(backend, visibility=viewer, **fields), expected)
+        assert bool(expected) is (name not in NOTHING_EXPECTED)
+
+    def test_filters_combine_with_text(self, backend: SearchBackend) -> None:
+        fields: dict[str, object] = {"include_tag_ids": frozenset({30}), "kudos": Range(low=10)}
+        expected = expected_ids(lambda w: 30 in w.filter_tag_ids and w.kudos >= 10, text="umbrella")
+        assert expected == {1}
+        check(run(backend, text="umbrella", **fields), expected)
+
+    def test_untyped_tags_filter_but_are_in_no_facet(self, backend: SearchBackend) -> None:
+        results = run(backend, include_tag_ids=frozenset({UNTYPED_TAG}))
+        assert ids(results) == [12]
+        listed = {tag_id for counts in results.facets.values() for tag_id, _ in counts}
+        assert listed == {1, 20, 30}
+
+    # Full text
+
+    @pytest.mark.parametrize(("text", "known"), TEXT_QUERIES, ids=[t[:40] for t, _ in TEXT_QUERIES])
+    def test_full_text(self, backend: SearchBackend, text: str, known: set[int] | None) -> None:
+        expected = expected_ids(text=text)
+        if known is not None:
+            assert expected == known  # the oracle agrees with a reader's reading
+        check(run(backend, text=text), expected)
+
+    @pytest.mark.parametrize("text", ["zephyr", "-umbrella", "zeph* OR quokka", "tag:hurt"])
+    def test_full_text_for_an_admin(self, backend: SearchBackend, text: str) -> None:
+        check(run(backend, text=text, visibility=ADMIN), expected_ids(text=text, visibility=ADMIN))
+
+    def test_text_matches_across_chapters_and_fields(self, backend: SearchBackend) -> None:
+        # "raining" is in chapter 1, "laughed" in chapter 2, "hellmouth" in the title.
+        assert ids(run(backend, text="raining laughed hellmouth")) == [1]
+        assert ids(run(backend, text="raining storm creator:quill tag:angst")) == [1]
+
+    def test_empty_or_unsearchable_text_is_no_constraint(self, backend: SearchBackend) -> None:
+        everything = expected_ids()
+        for text in ("", "   ", "*", '""', "()", "- AND OR"):
+            check(run(backend, text=text), everything)
+
+    # Sorting and paging
+
+    @pytest.mark.parametrize("descending", [True, False], ids=["descending", "ascending"])
+    @pytest.mark.parametrize("sort", list(SORT_KEYS), ids=[s.value for s in SORT_KEYS])
+    def test_sorts(self, backend: SearchBackend, sort: Sort, descending: bool) -> None:
+        key = SORT_KEYS[sort]
+        results = run(backend, sort=sort, descending=descending, visibility=MEMBER)
+        expected = sorted(
+            (BY_ID[i] for i in expected_ids(visibility=MEMBER)), key=key, reverse=descending
+        )
+        assert [key(BY_ID[i]) for i in ids(results)] == [key(work) for work in expected]
+        assert results.total == len(expected)
+
+    def test_sorts_apply_to_text_searches_too(self, backend: SearchBackend) -> None:
+        results = run(backend, text="zephyr OR quokka OR umbrella", sort=Sort.KUDOS)
+        kudos = [BY_ID[i].kudos for i in ids(results)]
+        assert kudos == sorted(kudos, reverse=True)
+        assert set(ids(results)) == expected_ids(text="zephyr OR quokka OR umbrella")
+        assert all(hit.score == 0.0 for hit in results.hits)
+
+    def test_title_sort_ignores_case_articles_and_punctuation_and_reads_numbers(
+        self, backend: SearchBackend
+    ) -> None:
+        results = run(backend, include_tag_ids=frozenset({66}), sort=Sort.TITLE, descending=False)
+        assert [BY_ID[i].title for i in ids(results)] == [
+            "9 Lives",
+            "10 Things",
+            "The Apple",
+            "Apple Pie",
+            "banana",
+            "...Cherry",
+            "Quokka",
+            "Quokka",
+            "Quokka",
+        ]
+        # Equal titles: most recently updated first, and the reverse when descending.
+        assert [i for i in ids(results) if BY_ID[i].title == "Quokka"] == [21, 20, 19]
+        backwards = run(backend, include_tag_ids=frozenset({66}), sort=Sort.TITLE, descending=True)
+        assert ids(backwards) == ids(results)[::-1]
+
+    @pytest.mark.parametrize("sort", list(Sort), ids=[s.value for s in Sort])
+    def test_pages_partition_the_results(self, backend: SearchBackend, sort: Sort) -> None:
+        text = "quokka OR filler OR zephyr OR umbrella" if sort is Sort.BEST_MATCH else ""
+        everything = run(backend, sort=sort, text=text, visibility=ADMIN)
+        pages = [
+            run(backend, sort=sort, text=text, visibility=ADMIN, page=page, per_page=4)
+            for page in range(1, 9)
+        ]
+        assert list(itertools.chain.from_iterable(ids(page) for page in pages)) == ids(everything)
+        assert {page.total for page in pages} == {everything.total}
+        assert len(ids(everything)) == everything.total >= 15
+
+    @pytest.mark.parametrize("text", ["umbrella", "spike OR zephyr", '"bad end" OR quokka'])
+    def test_best_match_puts_better_matches_first(self, backend: SearchBackend, text: str) -> None:
+        """Scores are each backend's own (tantivy's BM25 and PostgreSQL's field weights
+        rank differently), but hits always come best first, and words score."""
+        results = run(backend, text=text)
+        scores = [hit.score for hit in results.hits]
+        assert scores == sorted(scores, reverse=True)
+        assert scores[-1] > 0
+        assert set(ids(results)) == expected_ids(text=text)
+
+    def test_best_match_ties_go_to_the_most_recently_updated(self, backend: SearchBackend) -> None:
+        results = run(backend, text="quokka")
+        assert ids(results) == [21, 20, 19]
+        assert len({hit.score for hit in results.hits}) == 1
+        paged = [ids(run(backend, text="quokka", per_page=1, page=page)) for page in range(1, 5)]
+        assert paged == [[21], [20], [19], []]
+        assert ids(run(backend, text="quokka", per_page=2, page=2)) == [19]
+
+    def test_best_match_ignores_descending(self, backend: SearchBackend) -> None:
+        assert ids(run(backend, text="quokka", descending=False)) == [21, 20, 19]
+
+    def test_best_match_without_ranking_words_is_newest_first(self, backend: SearchBackend) -> None:
+        for text in ("quok*", "-umbrella"):
+            results = run(backend, text=text)
+            updated = [BY_ID[i].updated or date.min for i in ids(results)]
+            assert updated == sorted(updated, reverse=True)
+            assert results.total == len(expected_ids(text=text))
+            assert all(hit.score == 0.0 for hit in results.hits)
+
+    def test_pages_out_of_reach_keep_the_total(self, make_backend: MakeBackend) -> None:
+        small = make_backend(max_window=10)
+        small.add(CORPUS)
+        deep = small.search(SearchQuery(page=4, per_page=5))
+        assert deep.hits == []
+        assert deep.total == len(expected_ids())
+        assert deep.facets == expected_facets(expected_ids())
+        assert ids(small.search(SearchQuery(page=2, per_page=5)))
+        none = small.search(SearchQuery(per_page=0, text="quokka"))
+        assert none.hits == []
+        assert none.total == 3
+        assert small.search(SearchQuery(page=10**9, per_page=10**9)).hits == []
+        assert small.search(SearchQuery(page=-3, per_page=-3)).hits == []
+
+    # Facets
+
+    @pytest.mark.parametrize(
+        ("fields", "predicate", "viewer"),
+        [case[1:] for case in FACET_CASES],
+        ids=[case[0] for case in FACET_CASES],
+    )
+    def test_facets_count_the_whole_matching_set(
+        self,
+        backend: SearchBackend,
+        fields: dict[str, object],
+        predicate: Callable[[IndexedWork], bool],
+        viewer: Visibility,
+    ) -> None:
+        results = run(backend, visibility=viewer, **fields)
+        expected = expected_ids(predicate, viewer, str(fields.get("text", "")))
+        assert results.total == len(expected)
+        assert results.facets == expected_facets(expected)
+
+    def test_facets_can_be_skipped_and_are_empty_without_matches(
+        self, backend: SearchBackend
+    ) -> None:
+        skipped = run(backend, facets=False)
+        assert skipped.facets == {}
+        assert skipped.total == len(expected_ids())
+        assert run(backend, text="nothingmatchesthis").facets == {}
+
+    def test_facet_limit_keeps_the_most_used_tags(self, make_backend: MakeBackend) -> None:
+        small = make_backend(facet_limit=2)
+        small.add(CORPUS)
+        facets = small.search(SearchQuery()).facets
+        full = expected_facets(expected_ids())
+        assert facets.keys() == full.keys()
+        for tag_type, counts in facets.items():
+            assert len(counts) == min(2, len(full[tag_type]))
+            assert set(counts) <= set(full[tag_type])  # exact counts
+            assert [n for _, n in counts] == [n for _, n in full[tag_type][:2]]
+
+    # Snippets
+
+    def test_snippet_marks_the_word_in_its_chapter_and_escapes_the_rest(
+        self, backend: SearchBackend
+    ) -> None:
+        [(chapter_id, position, html)] = snippets(backend, "spike", 1)
+        assert (chapter_id, position) == (102, 2)
+        assert "<mark>Spike</mark> laughed" in html
+        assert "&lt;b&gt;Bold&lt;/b&gt; &amp; brave." in html
+        assert "<b>" not in html
+
+    def test_snippets_come_from_every_matching_chapter_in_order(
+        self, backend: SearchBackend
+    ) -> None:
+        found = snippets(backend, "umbrella", 1)
+        assert [(c, p) for c, p, _ in found] == [(101, 1), (102, 2)]
+        assert all("<mark>umbrella</mark>" in html for _, _, html in found)
+
+    def test_snippets_for_prefixes_phrases_and_folded_words(self, backend: SearchBackend) -> None:
+        [(_, _, first), (_, _, second)] = snippets(backend, "umbrel* spike", 1)
+        assert "<mark>umbrella</mark>" in first
+        assert "The <mark>umbrella</mark> broke, and <mark>Spike</mark>" in second
+        [(_, _, html)] = snippets(backend, '"bad end"', 1)
+        assert "<mark>bad end</mark>" in html
+        [(_, _, html)] = snippets(backend, "strasse", 8)
+        assert html == "Die <mark>Straße</mark> in 東京 war naß."
+        [(_, _, html)] = snippets(backend, "東", 8)
+        assert "<mark>東</mark>京" in html
+        [(_, _, html)] = snippets(backend, "don't", 3)
+        assert "<mark>Don’t</mark>" in html
+
+    def test_snippet_deep_in_a_long_chapter(self, backend: SearchBackend) -> None:
+        [(chapter_id, position, html)] = snippets(backend, "lighthouse", 7, within_work_id=7)
+        assert (chapter_id, position) == (703, 3)
+        assert "<mark>lighthouse</mark> on the cliff, &lt;tall&gt; &amp; white." in html
+        assert html.startswith("…")
+        assert html.endswith("…")
+        assert len(html) < 400
+
+    def test_no_snippets_for_words_that_matched_elsewhere(self, backend: SearchBackend) -> None:
+        assert snippets(backend, "title:umbrella", 4) == []
+        assert snippets(backend, "umbrella", 4) == []  # title and summary only
+        assert snippets(backend, "buffy -umbrella", 11) == []  # only in tags
+        assert snippets(backend, "storm", 1) == []  # only in a chapter title
+        assert all(not hit.snippets for hit in run(backend, text="-umbrella").hits)
+
+    def test_snippets_only_from_chapters_holding_a_phrase(self, backend: SearchBackend) -> None:
+        # The phrase is in chapter 2 only; the word is in both.
+        found = snippets(backend, '"bad end" umbrella', 1)
+        assert [p for _, p, _ in found] == [1, 2]
+        [(_, position, _)] = snippets(backend, 'text:"the bad end"', 1)
+        assert position == 2
+
+    def test_searching_inside_one_work(self, backend: SearchBackend) -> None:
+        results = run(backend, text="umbrella OR spike", within_work_id=1)
+        assert ids(results) == [1]
+        assert [s.chapter_position for s in results.hits[0].snippets] == [1, 2]
+        assert run(backend, text="umbrella", within_work_id=2).hits == []
+
+    def test_snippets_per_work_are_limited(self, make_backend: MakeBackend) -> None:
+        store = make_backend(snippets_per_work=1, snippets_within_work=2)
+        chapters = [f"Chapter {n} of the saga, with a kestrel." for n in range(1, 6)]
+        store.add([make(500, "Saga", chapters, tags={1})])
+        [hit] = store.search(SearchQuery(text="kestrel")).hits
+        assert len(hit.snippets) == 1
+        [inside] = store.search(SearchQuery(text="kestrel", within_work_id=500)).hits
+        positions = [snippet.chapter_position for snippet in inside.snippets]
+        assert len(positions) == 2
+        assert positions == sorted(positions)
+        assert set(positions) <= {1, 2, 3, 4, 5}
+
+    # Writing
+
+    def test_count_counts_works_not_chapters(self, make_backend: MakeBackend) -> None:
+        store = make_backend()
+        assert store.count() == 0
+        assert store.add(TEXT_WORKS) == len(TEXT_WORKS)
+        assert store.count() == len(TEXT_WORKS)
+        assert store.add([]) == 0
+
+    def test_adding_a_work_again_replaces_it(self, make_backend: MakeBackend) -> None:
+        store = make_backend()
+        store.add(TEXT_WORKS)
+        changed = replace(
+            BY_ID[1],
+            title="Sunshine Instead",
+            chapters=(IndexedChapter(1, 901, "", "Bright sunshine and no rain gear."),),
+            chapter_count=1,
+            filter_tag_ids=frozenset({1}),
+            tag_types={1: R},
+            tag_names=("General Audiences",),
+            kudos=1,
+        )
+        assert store.add([changed]) == 1
+        assert store.count() == len(TEXT_WORKS)
+        assert 1 not in ids(store.search(SearchQuery(text="umbrella")))
+        assert 1 not in ids(store.search(SearchQuery(text="hellmouth")))
+        assert 1 not in ids(store.search(SearchQuery(text="storm")))
+        assert 1 not in ids(store.search(SearchQuery(include_tag_ids=frozenset({30}))))
+        assert 1 not in ids(store.search(SearchQuery(kudos=Range(low=50))))
+        found = store.search(SearchQuery(text="sunshine", within_work_id=1))
+        assert [(s.chapter_id, s.chapter_position) for s in found.hits[0].snippets] == [(901, 1)]
+        assert store.search(SearchQuery(text="spike", within_work_id=1)).hits == []
+        assert store.search(SearchQuery(include_tag_ids=frozenset({1}))).facets[R] == [(1, 7)]
+
+    def test_the_same_work_twice_in_a_batch_keeps_the_last(self, make_backend: MakeBackend) -> None:
+        store = make_backend()
+        store.add([BY_ID[2], replace(BY_ID[2], title="Second Version")])
+        assert store.count() == 1
+        assert ids(store.search(SearchQuery(text="second"))) == [2]
+        assert store.search(SearchQuery(text="title:snow")).hits == []
+
+    def test_delete(self, make_backend: MakeBackend) -> None:
+        store = make_backend()
+        store.add(TEXT_WORKS)
+        store.delete([1, 4, 12345])
+        assert store.count() == len(TEXT_WORKS) - 2
+        assert store.search(SearchQuery(text="umbrella")).total == 0
+        store.delete([])
+        assert store.count() == len(TEXT_WORKS) - 2
+        store.add([BY_ID[1]])
+        assert ids(store.search(SearchQuery(text="umbrella"))) == [1]
+
+    def test_clear(self, make_backend: MakeBackend) -> None:
+        store = make_backend()
+        store.add(TEXT_WORKS)
+        store.clear()
+        assert store.count() == 0
+        assert store.search(SearchQuery()).total == 0
+        assert store.search(SearchQuery(text="umbrella")).total == 0
+        store.add([BY_ID[5]])
+        assert ids(store.search(SearchQuery())) == [5]
+        assert ids(store.search(SearchQuery(text="lanterns"))) == [5]
+
+    def test_a_failed_batch_leaves_what_was_there(self, make_backend: MakeBackend) -> None:
+        store = make_backend()
+        store.add(TEXT_WORKS)
+
+        def works() -> Iterator[IndexedWork]:
+            yield replace(BY_ID[1], title="Half Written")
+            yield BY_ID[12]
+            raise RuntimeError("the database went away")
+
+        with pytest.raises(RuntimeError):
+            store.add(works())
+        assert store.count() == len(TEXT_WORKS)
+        assert store.search(SearchQuery(text="half")).total == 0
+        assert ids(store.search(SearchQuery(text="hellmouth"))) == [1]
+        store.add([BY_ID[5]])  # and the backend still takes writes
+
+    def test_odd_documents(self, make_backend: MakeBackend) -> None:
+        """Empty fields, no chapters, huge numbers, negative ids and counts are stored
+        without complaint and searched as the contract says."""
+        store = make_backend()
+        empty = IndexedWork(
+            work_id=600,
+            title="",
+            creators=(),
+            creator_ids=(),
+            summary="",
+            notes="",
+            language="",
+            filter_tag_ids=frozenset(),
+            tag_types={},
+            tag_names=(),
+            crossover=False,
+            complete=False,
+            chapter_count=0,
+            word_count=0,
+            published=None,
+            updated=None,
+        )
+        huge = replace(empty, work_id=601, title="Huge", kudos=2**40, hits=-5)
+        store.add([empty, huge])
+        assert store.count() == 2
+        assert set(ids(store.search(SearchQuery()))) == {600, 601}
+        assert ids(store.search(SearchQuery(sort=Sort.KUDOS))) == [601, 600]
+        assert ids(store.search(SearchQuery(kudos=Range(low=10**12)))) == [601]
+        assert ids(store.search(SearchQuery(hits=Range(high=0), text="huge"))) == [601]
+        assert store.search(SearchQuery(text="anything")).total == 0
+        assert store.search(SearchQuery(language="en")).total == 0
+
+    def test_long_chapters_are_searched_exactly(self, make_backend: MakeBackend) -> None:
+        """Every word and phrase of a long chapter, however often its words repeat and
+        however many different words it has."""
+        store = make_backend()
+
+        def word(n: int) -> str:
+            return f"w{n}zzzzzzzzzz"  # 80,000 of them: 1.2 MB of different words
+
+        distinct = " ".join(word(n) for n in range(80_000))
+        text = "the end " * 3000 + distinct + " the final end of the tale"
+        work = make(700, "A Very Long Tale", [text, "Another chapter, the end."], tags={1})
+        store.add([work])
+        for query, found in [
+            (word(0), True),
+            (word(79_999), True),
+            (f"{word(30_000)} {word(65_000)}", True),
+            (f'"{word(39_999)} {word(40_000)} {word(40_001)}"', True),
+            (f'"{word(40_001)} {word(40_000)}"', False),
+            ('"end the final end"', False),
+            (f'"{word(79_999)} the final end of the tale"', True),
+            (f'"the end the end {word(0)}"', True),
+            ("w7999*", True),
+            ("w800000*", False),
+        ]:
+            assert store.search(SearchQuery(text=query)).total == found, query
+            assert expected_ids(text=query, works=[work]) == ({700} if found else set()), query
+        [hit] = store.search(SearchQuery(text=word(79_999))).hits
+        [snippet] = hit.snippets
+        assert f"<mark>{word(79_999)}</mark> the final end" in snippet.html
+
+    def test_many_works(self, make_backend: MakeBackend) -> None:
+        """A sanity check that nothing is capped: totals, facets and prefixes over 2,000
+        works (no timing is asserted)."""
+        words = ["alpha", "bravo", "charlie", "delta", "echo"]
+
+        def generated() -> Iterator[IndexedWork]:
+            for n in range(1, 2_001):
+                tags = {1 + n % 4, 30 + n % 3, 100 + n % 50, 1000 + n}
+                yield IndexedWork(
+                    work_id=n,
+                    title=f"Work {n}",
+                    creators=(f"writer{n % 100}",),
+                    creator_ids=(n % 100,),
+                    summary="",
+                    notes="",
+                    language="en",
+                    filter_tag_ids=frozenset(tags),
+                    tag_types={
+                        tag_id: R if tag_id < 10 else F if tag_id < 100 else FF for tag_id in tags
+                    },
+                    tag_names=(),
+                    crossover=False,
+                    complete=n % 2 == 0,
+                    chapter_count=1,
+                    word_count=n,
+                    published=date(2020, 1, 1),
+                    updated=date.fromordinal(date(2020, 1, 1).toordinal() + n % 1000),
+                    kudos=n % 97,
+                    restricted=n % 10 == 0,
+                    chapters=(IndexedChapter(1, n, "", f"{words[n % 5]} common text {n}"),),
+                )
+
+        store = make_backend()
+        assert store.add(generated()) == 2_000
+        assert store.count() == 2_000
+        everything = store.search(SearchQuery(text="common", per_page=50, page=3))
+        assert everything.total == 1_800  # every tenth is restricted
+        assert len(everything.hits) == 50
+        assert all(hit.snippets for hit in everything.hits)
+        assert sum(count for _, count in everything.facets[R]) == 1_800
+        freeforms = dict(everything.facets[FF])
+        assert len(freeforms) == 1000  # the default facet limit
+        assert freeforms[101] == 40  # n % 50 == 1, none restricted
+        assert store.search(SearchQuery(text="alpha", visibility=MEMBER)).total == 400
+        tens = store.search(SearchQuery(text="10*"))
+        assert tens.total == sum(1 for n in range(1, 2_001) if str(n).startswith("10") and n % 10)
+        by_kudos = store.search(SearchQuery(sort=Sort.KUDOS, per_page=100, page=10))
+        kudos = [hit.work_id % 97 for hit in by_kudos.hits]
+        assert kudos == sorted(kudos, reverse=True)
+        store.delete(range(1, 101))
+        assert store.count() == 1_900
