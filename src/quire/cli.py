@@ -86,6 +86,24 @@ def _parser() -> argparse.ArgumentParser:
     searcher.add_argument("--json", action="store_true", help="the results as JSON")
     searcher.add_argument("--limit", type=int, default=20, help="results to show (default 20)")
 
+    bench = command("bench", "measure Quire on generated archives")
+    benches = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCHMARK")
+    search_bench = benches.add_parser(
+        "search", help="index build, size and query latency of every search backend"
+    )
+    search_bench.add_argument("--works", type=int, default=1_000_000, help="archive size")
+    search_bench.add_argument("--json", action="store_true", help="end with one JSON line")
+    search_bench.add_argument(
+        "--backends",
+        default="tantivy,postgres,sqlite-fts5",
+        help="comma-separated: tantivy, postgres, sqlite-fts5 (default all three)",
+    )
+    search_bench.add_argument(
+        "--body-words", type=int, default=300, help="words of text indexed per work (default 300)"
+    )
+    search_bench.add_argument("--queries", type=int, default=200, help="queries of each kind")
+    search_bench.add_argument("--seed", type=int, default=7, help="generator seed")
+
     worker = command("worker", "run background work (filter tags, indexing) until stopped")
     worker.add_argument("--batch", action="store_true", help="do what is queued, then exit")
 
@@ -186,6 +204,19 @@ def _search(args: argparse.Namespace, _extra: list[str]) -> int:
     return run_search(args.text, as_json=args.json, limit=args.limit)
 
 
+def _bench(args: argparse.Namespace, _extra: list[str]) -> int:
+    from quire.search.bench import run_search_bench
+
+    return run_search_bench(
+        works=args.works,
+        as_json=args.json,
+        backends=[name.strip() for name in args.backends.split(",") if name.strip()],
+        body_words=args.body_words,
+        queries=args.queries,
+        seed=args.seed,
+    )
+
+
 def _worker(args: argparse.Namespace, _extra: list[str]) -> int:
     from django.core.management import call_command
 
@@ -225,6 +256,7 @@ COMMANDS: dict[str, tuple[bool, Callable[[argparse.Namespace, list[str]], int]]]
     "tags": (True, _tags),
     "reindex": (True, _reindex),
     "search": (True, _search),
+    "bench": (True, _bench),
     "demo": (True, _demo),
     "migrate": (True, _migrate),
     "createsuperuser": (True, _django_command("createsuperuser")),
