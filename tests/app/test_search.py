@@ -126,3 +126,9 @@ def test_typed_tags_and_creators_filter(client: Client, archive, author) -> None
     ]
     unknown = client.get("/search/", {"other_tags": "Nowhere"}).content.decode()
     assert "No tag named nowhere." in unknown
+
+
+def test_stat_ranges_are_filters(client: Client, archive) -> None:
+    assert sorted(titles(client.get("/search/", {"kudos_to": 0}))) == ["Harbour", "Lantern"]
+    assert titles(client.get("/search/", {"kudos_from": 1})) == []
+    assert 'name="bookmarks_from"' in client.get("/search/").content.decode()

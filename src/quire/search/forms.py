@@ -56,6 +56,14 @@ class SearchForm(forms.Form):
         label="Updated to", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     language = forms.CharField(label="Language", required=False, max_length=20)
+    kudos_from = forms.IntegerField(label="Kudos from", required=False, min_value=0)
+    kudos_to = forms.IntegerField(label="Kudos to", required=False, min_value=0)
+    hits_from = forms.IntegerField(label="Hits from", required=False, min_value=0)
+    hits_to = forms.IntegerField(label="Hits to", required=False, min_value=0)
+    comments_from = forms.IntegerField(label="Comments from", required=False, min_value=0)
+    comments_to = forms.IntegerField(label="Comments to", required=False, min_value=0)
+    bookmarks_from = forms.IntegerField(label="Bookmarks from", required=False, min_value=0)
+    bookmarks_to = forms.IntegerField(label="Bookmarks to", required=False, min_value=0)
     include = forms.CharField(required=False)
     exclude = forms.CharField(required=False)
     other_tags = forms.CharField(
@@ -103,6 +111,10 @@ class SearchForm(forms.Form):
             complete=complete,
             single_chapter=bool(data.get("single_chapter")),
             words=Range(data.get("words_from"), data.get("words_to")),
+            kudos=Range(data.get("kudos_from"), data.get("kudos_to")),
+            hits=Range(data.get("hits_from"), data.get("hits_to")),
+            comments=Range(data.get("comments_from"), data.get("comments_to")),
+            bookmarks=Range(data.get("bookmarks_from"), data.get("bookmarks_to")),
             updated=DateRange(data.get("updated_from"), data.get("updated_to")),
             language=data.get("language") or "",
             sort=Sort(data.get("sort") or Sort.BEST_MATCH.value),
