@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -174,6 +175,8 @@ def _serve(args: argparse.Namespace, _extra: list[str]) -> int:
     # The background worker runs beside the web server, as its own process, so
     # one command is all a laptop archive needs; bigger sites run `quire worker`
     # on as many machines as they like instead.
+    # Stopped by a service manager (SIGTERM), still stop the worker on the way out.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
     worker = subprocess.Popen(  # noqa: S603 (our own interpreter and command)
         [sys.executable, "-m", "quire", "--data-dir", str(config.data_dir()), "worker"]
     )

@@ -134,3 +134,45 @@ def test_import_a_folder_then_again(tmp_path: Path) -> None:
     again = quire("--data-dir", str(data_dir), "import", str(folder))
     assert again.returncode == 0, again.stderr
     assert "2 unchanged" in again.stdout
+
+
+def test_serve_stops_its_worker_when_terminated(tmp_path: Path) -> None:
+    import signal
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("QUIRE_")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "quire", "--data-dir", str(tmp_path), "serve", "--port", str(port)],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "quire.site.settings"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.3)
+        children = [
+            path.parent.name
+            for path in Path("/proc").glob("[0-9]*/stat")
+            if path.read_text().split(") ")[-1].split()[1] == str(server.pid)
+        ]
+        assert children, "quire serve started no worker"
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+        for _ in range(100):
+            if not any(Path(f"/proc/{child}").exists() for child in children):
+                break
+            time.sleep(0.2)
+        assert not any(Path(f"/proc/{child}").exists() for child in children)
+    finally:
+        if server.poll() is None:
+            server.kill()
