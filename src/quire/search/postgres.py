@@ -85,8 +85,8 @@ from quire.core.search.model import (
     Visibility,
 )
 from quire.core.search.tantivy_index import (
-    _sort_text,  # the sort key both backends must share
     highlight_passage,
+    sort_text,
 )
 from quire.core.search.textquery import (
     MAX_TERMS,
@@ -376,8 +376,8 @@ def _document_row(work: IndexedWork) -> tuple[Any, ...]:
         _int(work.bookmarks),
         work.published,
         work.updated,
-        _clean(_sort_text(work.title)),
-        _clean(_sort_text(", ".join(work.creators))),
+        _clean(sort_text(work.title)),
+        _clean(sort_text(", ".join(work.creators))),
     )
 
 

@@ -104,6 +104,7 @@ __all__ = [
     "IndexIncompatibleError",
     "TantivyIndex",
     "highlight_passage",
+    "sort_text",
 ]
 
 SCHEMA_VERSION: Final = 1
@@ -234,9 +235,9 @@ _LEADING_JUNK: Final = regex.compile(r"^[^\p{L}\p{N}]+")
 _DIGITS: Final = re.compile(r"\d+")
 
 
-def _sort_text(text: str) -> str:
+def sort_text(text: str) -> str:
     """A title or name as AO3 sorts it: casefolded, without leading punctuation or
-    English article, numbers compared by value."""
+    English article, numbers compared by value. Every backend sorts by this key."""
     key = unicodedata.normalize("NFC", text).casefold().strip()
     key = _LEADING_JUNK.sub("", key)
     key = _ARTICLE.sub("", key)
@@ -248,7 +249,7 @@ def _sort_text(text: str) -> str:
 def _text_key(text: str, work: IndexedWork) -> str:
     # Ascending by text, then newest update first, then newest work.
     return (
-        f"{_sort_text(text)}\x1f{_MAX_DAY - _day(work.updated):07d}"
+        f"{sort_text(text)}\x1f{_MAX_DAY - _day(work.updated):07d}"
         f"\x1f{_MAX_ID - min(_u64(work.work_id), _MAX_ID):010d}"
     )
 
