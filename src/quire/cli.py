@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 import signal
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -166,7 +165,7 @@ def _import(args: argparse.Namespace, _extra: list[str]) -> int:
 def _serve(args: argparse.Namespace, _extra: list[str]) -> int:
     from django.core.management import call_command
 
-    from quire.server import serve
+    from quire.server import WorkerSupervisor, serve
 
     if args.demo:
         _demo(args, _extra)
@@ -177,15 +176,14 @@ def _serve(args: argparse.Namespace, _extra: list[str]) -> int:
     # on as many machines as they like instead.
     # Stopped by a service manager (SIGTERM), still stop the worker on the way out.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
-    worker = subprocess.Popen(  # noqa: S603 (our own interpreter and command)
+    worker = WorkerSupervisor(
         [sys.executable, "-m", "quire", "--data-dir", str(config.data_dir()), "worker"]
     )
     try:
         with contextlib.suppress(KeyboardInterrupt):
             serve(host=args.host, port=args.port, threads=args.threads)
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        worker.stop()
     return 0
 
 
@@ -223,6 +221,9 @@ def _bench(args: argparse.Namespace, _extra: list[str]) -> int:
 def _worker(args: argparse.Namespace, _extra: list[str]) -> int:
     from django.core.management import call_command
 
+    from quire.search.indexing import sweep_leftovers
+
+    sweep_leftovers()
     options = ["--batch"] if args.batch else []
     with contextlib.suppress(KeyboardInterrupt):
         call_command("db_worker", "--queue-name", "*", "--no-startup-delay", *options)

@@ -8,6 +8,9 @@ one command that later also supervises background workers.
 
 from __future__ import annotations
 
+import subprocess
+import threading
+
 
 def serve(*, host: str, port: int, threads: int = 8) -> None:
     from waitress import serve as waitress_serve
@@ -17,3 +20,51 @@ def serve(*, host: str, port: int, threads: int = 8) -> None:
     shown_host = f"[{host}]" if ":" in host else host
     print(f"Quire is serving at http://{shown_host}:{port}/  (Ctrl+C stops it)", flush=True)
     waitress_serve(application, host=host, port=port, threads=threads, ident="Quire")
+
+
+class WorkerSupervisor:
+    """Runs `quire worker` beside the web server and starts it again if it dies.
+
+    A worker that crashes (killed, out of memory) would otherwise leave the
+    archive without filter-tag and index updates until someone noticed; a new
+    worker also sweeps up the indexing the crashed one left pending. Restarts
+    back off (1 s doubling to a minute) so a worker that cannot start does not spin.
+    """
+
+    def __init__(self, command: list[str], *, check_every: float = 2.0) -> None:
+        self._command = command
+        self._check_every = check_every
+        self._stopping = threading.Event()
+        self._process = self._start()
+        self._thread = threading.Thread(target=self._watch, name="quire-worker-watch", daemon=True)
+        self._thread.start()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(self._command)  # noqa: S603 (our own interpreter and command)
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def _watch(self) -> None:
+        delay = 1.0
+        while not self._stopping.wait(self._check_every):
+            code = self._process.poll()
+            if code is None:
+                delay = 1.0
+                continue
+            print(f"The background worker stopped (exit {code}); starting it again.", flush=True)
+            if self._stopping.wait(delay):
+                return
+            delay = min(delay * 2, 60.0)
+            self._process = self._start()
+
+    def stop(self, timeout: float = 30) -> None:
+        self._stopping.set()
+        self._thread.join()
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()

@@ -26,6 +26,8 @@ KEYS = {
     "filter_p99_ms",
     "fulltext_p50_ms",
     "fulltext_p99_ms",
+    "fulltext_facets_p50_ms",
+    "fulltext_facets_p99_ms",
 }
 
 
@@ -68,6 +70,7 @@ def test_json_line_has_one_object_per_backend(
         assert row["index_mb"] > 0
         assert row["filter_p50_ms"] <= row["filter_p99_ms"]
         assert row["fulltext_p50_ms"] <= row["fulltext_p99_ms"]
+        assert row["fulltext_facets_p50_ms"] <= row["fulltext_facets_p99_ms"]
     # The table comes first, one line per backend, and the backends were compared.
     header = next(line for line in output if line.startswith("backend"))
     assert "filter_p50_ms" in header

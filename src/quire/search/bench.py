@@ -20,15 +20,19 @@ mix of AO3-style queries (``queries`` filter queries: a tag from the popular, mi
 or rare bucket plus 0-2 tags that occur with it, sometimes a rating, an excluded
 tag, complete, word and kudos ranges; sorted by kudos, updated, words or hits; and
 ``queries`` full-text queries: words, two words, phrases, prefix*, -exclusion, OR,
-some with a tag filter), all asking for a page of 20 and the facet counts as the
-search page does, after ``warmup`` queries of each kind. Each query runs on every
+some with a tag filter), all asking for a page of 20, after ``warmup`` queries of
+each kind. Filter queries ask for the facet counts, as the search page's sidebar
+does; full-text queries are timed twice: as a full-text search (the page of hits
+with snippets and the exact total: ``fulltext_*``) and with the sidebar's facet
+counts over every match as well (``fulltext_facets_*``). Each query runs on every
 backend before the next (so a noisy moment hits all of them), and each backend's
 totals are compared with the first one's (a check that they answer the same
 question; the SQLite baseline may differ on a phrase that spans two chapters).
 
 Prints a table; with ``as_json``, ends with one JSON line:
 {"works": N, "backends": [{"backend", "build_s", "index_mb", "filter_p50_ms",
-"filter_p99_ms", "fulltext_p50_ms", "fulltext_p99_ms"}, ...]}.
+"filter_p99_ms", "fulltext_p50_ms", "fulltext_p99_ms", "fulltext_facets_p50_ms",
+"fulltext_facets_p99_ms"}, ...]}.
 """
 
 from __future__ import annotations
@@ -45,7 +49,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Final, Protocol, TextIO
 
@@ -102,6 +106,8 @@ _KEYS: Final = (
     "filter_p99_ms",
     "fulltext_p50_ms",
     "fulltext_p99_ms",
+    "fulltext_facets_p50_ms",
+    "fulltext_facets_p99_ms",
 )
 
 
@@ -714,6 +720,7 @@ def build_query_mix(sample: _TagSample, profile: Profile, *, count: int, seed: i
                 sort=Sort.BEST_MATCH if rng.random() < 0.8 else Sort.KUDOS,
                 per_page=PER_PAGE,
                 visibility=visibility,
+                facets=False,
             )
         )
     return QueryMix(tuple(filters), tuple(fulltext))
@@ -764,6 +771,7 @@ class _Measure:
     index_bytes: int = 0
     filter_ms: list[float] = field(default_factory=list)
     fulltext_ms: list[float] = field(default_factory=list)
+    fulltext_facets_ms: list[float] = field(default_factory=list)
     disagreements: int = 0
 
     def row(self) -> dict[str, object]:
@@ -775,6 +783,8 @@ class _Measure:
             "filter_p99_ms": round(_percentile(self.filter_ms, 0.99), 2),
             "fulltext_p50_ms": round(_percentile(self.fulltext_ms, 0.5), 2),
             "fulltext_p99_ms": round(_percentile(self.fulltext_ms, 0.99), 2),
+            "fulltext_facets_p50_ms": round(_percentile(self.fulltext_facets_ms, 0.5), 2),
+            "fulltext_facets_p99_ms": round(_percentile(self.fulltext_facets_ms, 0.99), 2),
         }
 
 
@@ -931,13 +941,16 @@ def run_search_bench(
             measure.filter_ms = times
         for measure, times in zip(measures, _time_queries(measures, mix.fulltext), strict=True):
             measure.fulltext_ms = times
+        with_facets = [replace(query, facets=True) for query in mix.fulltext]
+        for measure, times in zip(measures, _time_queries(measures, with_facets), strict=True):
+            measure.fulltext_facets_ms = times
 
         rows = [measure.row() for measure in measures]
         _print_table(rows, out)
         for measure in measures[1:]:
-            agreeing = 2 * queries - measure.disagreements
+            agreeing = 3 * queries - measure.disagreements
             _say(
-                f"{measure.backend.name}: {agreeing}/{2 * queries} totals equal to "
+                f"{measure.backend.name}: {agreeing}/{3 * queries} totals equal to "
                 f"{measures[0].backend.name}'s",
                 out,
             )

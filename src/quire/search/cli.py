@@ -12,12 +12,15 @@ from quire.core.visibility import GUEST
 from quire.search import queries
 from quire.search.backends import search_backend
 from quire.search.documents import BATCH_SIZE, indexed_works
+from quire.search.models import PendingIndexing
 from quire.works.models import Work
 
 
 def run_reindex(*, quiet: bool = False) -> int:
     """Rebuild the index from the database: it can always be made again from there."""
     backend = search_backend()
+    # Whatever was pending before the rebuild reads the works is covered by it.
+    covered = list(PendingIndexing.objects.values_list("pk", flat=True))
     work_ids = list(Work.objects.order_by("pk").values_list("pk", flat=True))
     backend.clear()
     progress = tqdm(
@@ -28,6 +31,8 @@ def run_reindex(*, quiet: bool = False) -> int:
         backend.add(indexed_works(batch))
         progress.update(len(batch))
     progress.close()
+    for start in range(0, len(covered), BATCH_SIZE):
+        PendingIndexing.objects.filter(pk__in=covered[start : start + BATCH_SIZE]).delete()
     print(f"Indexed {backend.count():,} works.")
     return 0
 

@@ -21,6 +21,8 @@ them from the works.
   values in its rows (migration 0002), so scanning the rows a word's index entries
   point to reads few pages.
 
+``PendingIndexing`` is the queue of works waiting to be (re)indexed, for every backend.
+
 The array, tsvector and GIN types are PostgreSQL's; on another database (SQLite)
 the same migration makes plain text columns and ordinary indexes, and the tables
 stay empty, because the backend refuses to run there. The fields are defined
@@ -189,3 +191,23 @@ class SearchPassage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field} of work {self.document_id} (part {self.part})"
+
+
+class PendingIndexing(models.Model):
+    """A work whose index entry is out of date: the queue that makes indexing crash-proof.
+
+    A row is written in the same transaction as the change it stands for, so a
+    committed change always leaves one, whatever happens to the process or its
+    task afterwards; the indexer deletes exactly the rows it read, and only after
+    the index has committed the works they name. A change made while a batch is
+    being indexed adds a new row, which the next pass picks up.
+    """
+
+    work_id = models.BigIntegerField(db_index=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "search_pending"
+
+    def __str__(self) -> str:
+        return f"work {self.work_id} queued at {self.queued_at:%Y-%m-%d %H:%M:%S}"

@@ -49,6 +49,11 @@ values crossing the boundary are few and checked where read: the aggregation
 result (a plain ``dict``), hits' scores, fast field values and stored values
 (``Any``), and ``SearchResult.count``, which the stubs omit.
 
+Visibility is one term per work document: ``audience`` holds ``admins`` for a
+posted work, ``members`` when it is not hidden as well, ``guests`` when it is not
+restricted either, so a reader's visibility is one posting list (or that list and
+their own works' creator ids) instead of a conjunction of flags over every work.
+
 Chapter documents carry no visibility of their own: they are only ever read
 for works already on a page of visible hits. The caller indexes only what the
 work's readers may read (no draft chapters: IndexedChapter has no posted flag).
@@ -107,13 +112,16 @@ __all__ = [
     "sort_text",
 ]
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 """Bumped whenever the schema or the way documents are written changes; an index
 written by another version is refused (or recreated) rather than misread."""
 
 _VERSION_FILE: Final = "quire-index.json"
 _WORK: Final = "work"
 _CHAPTER: Final = "chapter"
+_ADMINS: Final = "admins"
+_MEMBERS: Final = "members"
+_GUESTS: Final = "guests"
 
 _MAX_WORD_CHARS: Final = 100
 """Longer "words" (base64 blobs, keyboard mashing) are not indexed; no query can want them."""
@@ -193,8 +201,9 @@ def _build_schema() -> tantivy.Schema:
         builder.add_unsigned_field(name, indexed=True, fast=True)
     builder.add_unsigned_field("published_day", indexed=True, fast=True)
     builder.add_unsigned_field("updated_day", indexed=True, fast=True)
-    for name in ("complete", "crossover", "posted", "hidden", "restricted"):
+    for name in ("complete", "crossover"):
         builder.add_boolean_field(name, indexed=True, fast=True)
+    builder.add_text_field("audience", tokenizer_name="raw", index_option="basic")
     for name in ("creator_user_ids", "creator_ids", "filter_tag_ids"):
         builder.add_unsigned_field(name, indexed=True, fast=True)
     builder.add_text_field("language", tokenizer_name="raw", index_option="basic", fast=True)
@@ -294,9 +303,8 @@ def _work_document(
     doc.add_unsigned("updated_day", _day(work.updated))
     doc.add_boolean("complete", work.complete)
     doc.add_boolean("crossover", work.crossover)
-    doc.add_boolean("posted", work.posted)
-    doc.add_boolean("hidden", work.hidden)
-    doc.add_boolean("restricted", work.restricted)
+    for audience in _audiences(work):
+        doc.add_text("audience", audience)
     for user_id in sorted(set(work.creator_user_ids)):
         doc.add_unsigned("creator_user_ids", _u64(user_id))
     for creator_id in sorted(set(work.creator_ids)):
@@ -427,17 +435,24 @@ def _is_scored(node: Node) -> bool:
     return any(isinstance(leaf, Phrase) or not leaf.prefix for leaf in _positive_leaves(node))
 
 
+def _audiences(work: IndexedWork) -> list[str]:
+    """Who may see the work (besides its creators), as the terms of the audience field."""
+    if not work.posted:
+        return []
+    if work.hidden:
+        return [_ADMINS]
+    if work.restricted:
+        return [_ADMINS, _MEMBERS]
+    return [_ADMINS, _MEMBERS, _GUESTS]
+
+
 def _visibility_query(schema: tantivy.Schema, visibility: Visibility) -> tantivy.Query:
     """quire.core.visibility.can_view_work as a query: creators see their own works;
     others see posted works, not hidden ones unless admin, restricted ones only
-    when signed in."""
+    when signed in. Matches work documents only (chapters have no audience)."""
     signed_in = visibility.signed_in or visibility.user_id is not None
-    public = [_Query.term_query(schema, "posted", True)]
-    if not visibility.admin:
-        public.append(_Query.term_query(schema, "hidden", False))
-    if not signed_in:
-        public.append(_Query.term_query(schema, "restricted", False))
-    allowed = [_all_of(public)]
+    audience = _ADMINS if visibility.admin else _MEMBERS if signed_in else _GUESTS
+    allowed = [_Query.term_query(schema, "audience", audience)]
     if visibility.user_id is not None:
         allowed.append(_Query.term_query(schema, "creator_user_ids", _u64(visibility.user_id)))
     return _any_of(allowed)
@@ -832,10 +847,8 @@ class TantivyIndex:
 
     def _filters(self, query: SearchQuery) -> tantivy.Query:
         schema = self._schema
-        included: list[tantivy.Query] = [
-            self._kind(_WORK),
-            _visibility_query(schema, query.visibility),
-        ]
+        # The visibility query matches work documents only: no need to ask for the kind.
+        included: list[tantivy.Query] = [_visibility_query(schema, query.visibility)]
         excluded: list[tantivy.Query] = []
         for tag_id in sorted(query.include_tag_ids):
             included.append(_Query.term_query(schema, "filter_tag_ids", _u64(tag_id)))
