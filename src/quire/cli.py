@@ -1,8 +1,8 @@
-"""The `quire` command: serve, import and inspect documents, load the demo, manage.
+"""The `quire` command: serve, import, inspect and convert documents, load the demo, manage.
 
 The data directory is settled before Django starts, because the settings
 read it: `quire --data-dir D serve` and `quire serve --data-dir D` both work.
-`quire inspect` needs no archive and never starts Django.
+`quire inspect` and `quire convert` need no archive and never start Django.
 """
 
 from __future__ import annotations
@@ -58,6 +58,25 @@ def _parser() -> argparse.ArgumentParser:
         "--json", action="store_true", help="one JSON object per work, one per line"
     )
 
+    converter = command(
+        "convert", "make downloads (EPUB, HTML, text, PDF) from documents (no archive needed)"
+    )
+    converter.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="files, folders or zips"
+    )
+    converter.add_argument(
+        "--to", required=True, metavar="FORMAT", help="the download format: epub, html, txt, pdf"
+    )
+    converter.add_argument(
+        "-o",
+        "--out",
+        type=Path,
+        metavar="OUT",
+        help="one document: the file to write (default: beside it); several: a folder "
+        "(default: the current folder)",
+    )
+    converter.add_argument("--quiet", action="store_true", help="no progress bar")
+
     importer = command("import", "import files, folders or zips into the archive")
     importer.add_argument(
         "paths", nargs="+", type=Path, metavar="PATH", help="files, folders or zips"
@@ -103,6 +122,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     search_bench.add_argument("--queries", type=int, default=200, help="queries of each kind")
     search_bench.add_argument("--seed", type=int, default=7, help="generator seed")
+
+    digest = command("digest", "email subscribers their unread updates since their last digest")
+    digest.add_argument(
+        "--site-url",
+        metavar="URL",
+        help="the archive's public address, for the links (default: the SITE_URL setting)",
+    )
 
     worker = command("worker", "run background work (filter tags, indexing) until stopped")
     worker.add_argument("--batch", action="store_true", help="do what is queued, then exit")
@@ -154,6 +180,48 @@ def _inspect(args: argparse.Namespace, _extra: list[str]) -> int:
             else:
                 print(f"== {source.name}\n{describe(report)}\n")
     return 1 if failed else 0
+
+
+def _convert(args: argparse.Namespace, _extra: list[str]) -> int:
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from tqdm import tqdm
+
+    from quire.core.exporters import default_registry
+    from quire.core.exporters.convert import Conversion
+
+    try:
+        exporter = default_registry().get(args.to)
+    except KeyError as error:
+        print(f"quire: {error.args[0]}", file=sys.stderr)
+        return 2
+    conversion = Conversion(args.paths, exporter, args.out, _language_names())
+    # Batches are converted in one worker process per core ("spawn" keeps them lean);
+    # a single document never starts any.
+    workers = ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=get_context("spawn"))
+    with workers:
+        quiet = args.quiet or not sys.stderr.isatty()
+        progress = tqdm(conversion.run(workers), unit="file", disable=quiet, file=sys.stderr)
+        for report in progress:
+            for failure in report.failures:
+                progress.write(f"failed: {failure}", file=sys.stderr)
+    print(conversion.summary())
+    return 1 if conversion.failed else 0
+
+
+def _language_names() -> dict[str, str]:
+    """Languages' own names by code, from Django's table (a plain dict: Django is not set up)."""
+    from django.conf.locale import LANG_INFO
+
+    names = {
+        code: str(info["name_local"]) for code, info in LANG_INFO.items() if "name_local" in info
+    }
+    for code, info in LANG_INFO.items():
+        fallbacks = info.get("fallback") or []
+        if code not in names and fallbacks and fallbacks[0] in names:
+            names[code] = names[fallbacks[0]]
+    return names
 
 
 def _import(args: argparse.Namespace, _extra: list[str]) -> int:
@@ -218,6 +286,12 @@ def _bench(args: argparse.Namespace, _extra: list[str]) -> int:
     )
 
 
+def _digest(args: argparse.Namespace, _extra: list[str]) -> int:
+    from quire.community.cli import run_digest
+
+    return run_digest(args.site_url)
+
+
 def _worker(args: argparse.Namespace, _extra: list[str]) -> int:
     from django.core.management import call_command
 
@@ -254,9 +328,11 @@ def _django_command(name: str) -> Callable[[argparse.Namespace, list[str]], int]
 
 COMMANDS: dict[str, tuple[bool, Callable[[argparse.Namespace, list[str]], int]]] = {
     "inspect": (False, _inspect),
+    "convert": (False, _convert),
     "import": (True, _import),
     "serve": (True, _serve),
     "worker": (True, _worker),
+    "digest": (True, _digest),
     "tags": (True, _tags),
     "reindex": (True, _reindex),
     "search": (True, _search),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 DATA_DIR_ENV = "QUIRE_DATA_DIR"
 DEFAULT_DATA_DIR = "quire-data"
-SUBDIRECTORIES = ("index", "uploads", "cache", "static")
+SUBDIRECTORIES = ("index", "uploads", "cache", "static", "mail")
 
 
 def data_dir() -> Path:
@@ -62,3 +62,17 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if not value:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    """A whole number from the environment, with a clear error when it is not one."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise SystemExit(f"quire: {name} must be a whole number, not {value!r}") from None
+    if number < minimum:
+        raise SystemExit(f"quire: {name} must be at least {minimum}, not {number}")
+    return number

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q
 
 from quire.core.visibility import GUEST, Viewer
-from quire.works.models import Creatorship, SeriesPart, Work
+from quire.works.models import Creatorship, Series, SeriesPart, Work
 
 
 def viewer_for(user: AbstractBaseUser | AnonymousUser) -> Viewer:
@@ -48,6 +48,22 @@ def chapter_filter(viewer: Viewer) -> Q:
     return visible_work & (Q(posted=True) | Q(_own_work(viewer, "work_id")))
 
 
+def download_filter(viewer: Viewer, prefix: str = "") -> Q:
+    """Works that may leave the archive as files or feed entries (can_download_work):
+    posted and not hidden, whoever asks; restricted ones only for signed-in viewers."""
+    allowed = Q(**{f"{prefix}posted": True, f"{prefix}hidden": False})
+    if not viewer.is_authenticated:
+        allowed &= Q(**{f"{prefix}restricted": False})
+    return allowed
+
+
+def sign_in_filter(viewer: Viewer) -> Q:
+    """Works a guest could download after signing in (sign_in_would_allow_download)."""
+    if viewer.is_authenticated:
+        return Q(pk__in=[])
+    return Q(posted=True, hidden=False, restricted=True)
+
+
 def series_filter(viewer: Viewer) -> Q:
     """A series is visible when at least one of its works is."""
     return Q(
@@ -57,3 +73,16 @@ def series_filter(viewer: Viewer) -> Q:
             )
         )
     )
+
+
+def bookmark_filter(viewer: Viewer) -> Q:
+    """Bookmarks `viewer` may see (can_view_bookmark): of a work or series they may see,
+    and private ones only when they are the owner."""
+    of_visible_work = Q(work__isnull=False) & work_filter(viewer, prefix="work__")
+    of_visible_series = Q(
+        series__isnull=False, series__in=Series.objects.filter(series_filter(viewer))
+    )
+    of_visible_item = of_visible_work | of_visible_series
+    if viewer.user_id is None:
+        return of_visible_item & Q(private=False)
+    return of_visible_item & (Q(private=False) | Q(user_id=viewer.user_id))

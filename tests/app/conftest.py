@@ -78,3 +78,12 @@ def fresh_lexicon() -> None:
     from quire.tags.suggestions import forget_archive_lexicon
 
     forget_archive_lexicon()
+
+
+@pytest.fixture(autouse=True)
+def forget_failed_logins() -> None:
+    """Failed logins are counted in Django's cache (quire.people.throttle), which lives
+    as long as the test process: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -6,10 +6,23 @@ import itertools
 
 import pytest
 
-from quire.core.visibility import GUEST, Viewer, can_view_chapter, can_view_work
+from quire.core.visibility import (
+    GUEST,
+    Viewer,
+    can_download_work,
+    can_view_chapter,
+    can_view_work,
+    sign_in_would_allow_download,
+)
 from quire.permissions import viewer_for
 from quire.works.models import Chapter, Work
-from quire.works.queries import visible_chapters, visible_series, visible_works
+from quire.works.queries import (
+    downloadable_works,
+    sign_in_would_show,
+    visible_chapters,
+    visible_series,
+    visible_works,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +50,21 @@ def test_listings_agree_with_the_core_rules(every_kind_of_work, make_user, autho
         listed = set(visible_works(viewer).values_list("pk", flat=True))
         for work in visible_works(Viewer(user_id=author.pk)):
             assert (work.pk in listed) is can_view_work(viewer, work.access()), (viewer, work)
+
+
+def test_download_filters_agree_with_the_core_rules(every_kind_of_work, make_user, author) -> None:
+    member = make_user("member")
+    admin = make_user("admin")
+    admin.is_staff = True
+    admin.save()
+    for viewer in [GUEST, viewer_for(member), viewer_for(admin), viewer_for(author)]:
+        listed = set(downloadable_works(viewer).values_list("pk", flat=True))
+        for work in visible_works(Viewer(user_id=author.pk)):
+            access = work.access()
+            assert (work.pk in listed) is can_download_work(viewer, access), (viewer, work)
+            assert sign_in_would_show(viewer, work.pk) is sign_in_would_allow_download(
+                viewer, access
+            ), (viewer, work)
 
 
 def test_listings_have_no_duplicates_for_co_created_works(make_work, make_user, author) -> None:

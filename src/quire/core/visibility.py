@@ -58,3 +58,36 @@ def can_view_chapter(viewer: Viewer, work: WorkAccess, *, chapter_posted: bool) 
 
 def can_edit_work(viewer: Viewer, work: WorkAccess) -> bool:
     return is_creator(viewer, work)
+
+
+def can_download_work(viewer: Viewer, work: WorkAccess) -> bool:
+    """Whether the work may leave the archive as a file or a feed entry for `viewer`.
+
+    Stricter than can_view_work: a draft or a hidden work is never handed out, not
+    even to its creators or an admin, because a file or a feed entry, once taken,
+    cannot be taken back when the work is posted, edited or hidden.
+    """
+    if not work.posted or work.hidden:
+        return False
+    return not work.restricted or viewer.is_authenticated
+
+
+def sign_in_would_allow_download(viewer: Viewer, work: WorkAccess) -> bool:
+    """A guest asking for a restricted work is sent to sign in rather than told it is missing."""
+    return not viewer.is_authenticated and work.posted and not work.hidden and work.restricted
+
+
+def can_leave_kudos(viewer: Viewer, work: WorkAccess) -> bool:
+    """Kudos thank a creator for a work the reader can see in public: never one's own
+    work, and never a draft or a hidden work (not even the admins who can see one)."""
+    if is_creator(viewer, work) or not work.posted or work.hidden:
+        return False
+    return can_view_work(viewer, work)
+
+
+def can_view_bookmark(viewer: Viewer, *, owner_id: int, private: bool, item_visible: bool) -> bool:
+    """A bookmark shows only beside a work or series the viewer may see; a private one
+    only to its owner (admins included: private means private)."""
+    if not item_visible:
+        return False
+    return not private or viewer.user_id == owner_id

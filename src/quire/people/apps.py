@@ -7,4 +7,4 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self) -> None:
-        from quire.people import signals  # noqa: F401  (connects the receivers)
+        from quire.people import signals, throttle  # noqa: F401  (connect their receivers)

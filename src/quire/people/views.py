@@ -1,4 +1,4 @@
-"""Creator pages: a user's profile and works, and the works of one pseud."""
+"""Public pages about a member: their works, one pseud's works, their profile and pseuds."""
 
 from __future__ import annotations
 
@@ -34,3 +34,22 @@ def pseud_detail(request: HttpRequest, username: str, pseud_name: str) -> HttpRe
     page = paginate(request, works_by_pseud(viewer_for(request.user), pseud))
     context = {"creator": user, "pseuds": queries.pseuds_of(user), "page": page, "pseud": pseud}
     return render(request, "people/creator.html", context)
+
+
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    """About text (sanitized when saved), joined date, pseuds, and where the works are."""
+    user = _user_or_404(username)
+    work_count = works_by_user(viewer_for(request.user), user).count()
+    context = {"creator": user, "pseuds": queries.pseuds_of(user), "work_count": work_count}
+    return render(request, "people/profile.html", context)
+
+
+def pseud_list(request: HttpRequest, username: str) -> HttpResponse:
+    """Everyone sees the names; the member also gets the buttons to manage them."""
+    user = _user_or_404(username)
+    context = {
+        "creator": user,
+        "pseuds": queries.pseuds_with_work_counts(user, viewer_for(request.user)),
+        "is_owner": request.user.is_authenticated and request.user.pk == user.pk,
+    }
+    return render(request, "people/pseuds.html", context)

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from django.db.models import Prefetch
 
+from quire.community.models import stats_of
 from quire.core.search.model import IndexedChapter, IndexedWork
 from quire.core.suggest import text_of_html
 from quire.core.tags import TagType
@@ -23,10 +24,14 @@ def indexed_works(work_ids: Sequence[int]) -> Iterator[IndexedWork]:
 
 
 def _batch(work_ids: Sequence[int]) -> Iterator[IndexedWork]:
-    works = Work.objects.filter(pk__in=work_ids).prefetch_related(
-        Prefetch("creatorships", queryset=Creatorship.objects.select_related("pseud")),
-        Prefetch("taggings", queryset=Tagging.objects.select_related("tag")),
-        Prefetch("chapters", queryset=Chapter.objects.filter(posted=True).order_by("position")),
+    works = (
+        Work.objects.filter(pk__in=work_ids)
+        .select_related("stats")
+        .prefetch_related(
+            Prefetch("creatorships", queryset=Creatorship.objects.select_related("pseud")),
+            Prefetch("taggings", queryset=Tagging.objects.select_related("tag")),
+            Prefetch("chapters", queryset=Chapter.objects.filter(posted=True).order_by("position")),
+        )
     )
     filters: defaultdict[int, dict[int, TagType]] = defaultdict(dict)
     for work_id, tag_id, tag_type in FilterTagging.objects.filter(work_id__in=work_ids).values_list(
@@ -42,6 +47,7 @@ def _batch(work_ids: Sequence[int]) -> Iterator[IndexedWork]:
     graph = load_graph(fandom_ids)
     for work in works:
         tag_types = filters[work.pk]
+        stats = stats_of(work)
         pseuds = [creatorship.pseud for creatorship in work.creatorships.all()]
         yield IndexedWork(
             work_id=work.pk,
@@ -61,6 +67,9 @@ def _batch(work_ids: Sequence[int]) -> Iterator[IndexedWork]:
             complete=work.complete,
             chapter_count=work.chapter_count,
             word_count=work.word_count,
+            kudos=stats.kudos,
+            hits=stats.hits,
+            bookmarks=stats.bookmarks,
             published=work.published,
             updated=work.updated,
             posted=work.posted,

@@ -20,6 +20,12 @@ def visibility_of(viewer: Viewer) -> Visibility:
     )
 
 
+def download_visibility(viewer: Viewer) -> Visibility:
+    """Search as quire.permissions.download_filter sees works (for the OPDS catalog): no
+    drafts and no hidden works, even for their creators and admins."""
+    return Visibility(signed_in=viewer.is_authenticated)
+
+
 @dataclass(slots=True)
 class Found:
     """One result: the work (loaded with what a blurb shows) and where the words matched."""

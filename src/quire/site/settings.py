@@ -10,6 +10,18 @@ Environment variables (all optional):
   QUIRE_SEARCH_BACKEND  search backend: tantivy (default: an index folder in the data dir)
                         or postgres (tables in the archive's PostgreSQL database, shared
                         by every application server)
+  QUIRE_EMAIL           how email leaves: file (default: one file per message under
+                        <data dir>/mail/), console, or smtp (the default once
+                        QUIRE_EMAIL_HOST is set)
+  QUIRE_EMAIL_HOST, QUIRE_EMAIL_PORT (587), QUIRE_EMAIL_USER, QUIRE_EMAIL_PASSWORD,
+  QUIRE_EMAIL_TLS (STARTTLS; on unless the port is 465), QUIRE_EMAIL_SSL (on for 465)
+                        the SMTP server
+  QUIRE_EMAIL_FROM      the sender of the archive's email (default Quire <noreply@localhost>)
+  QUIRE_LOGIN_ATTEMPTS  failed logins allowed per username in a window (default 5)
+  QUIRE_LOGIN_ATTEMPTS_PER_IP  failed logins allowed per IP address in a window (default 20)
+  QUIRE_LOGIN_WINDOW, QUIRE_LOGIN_LOCKOUT  that window, and how long logins are then
+                        refused, in minutes (default 15 each)
+  QUIRE_INVITATION_DAYS days an invitation code works (default 14)
 """
 
 from __future__ import annotations
@@ -39,6 +51,8 @@ INSTALLED_APPS = [
     "quire.works",
     "quire.imports",
     "quire.search",
+    "quire.feeds",
+    "quire.community",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -54,6 +68,9 @@ INSTALLED_APPS = [
 # Search: the embedded tantivy index in the data directory.
 SEARCH_BACKEND = os.environ.get("QUIRE_SEARCH_BACKEND", "tantivy")
 SEARCH_INDEX_DIR = DATA_DIR / "index" / "tantivy"
+
+# Finished download files (EPUB, PDF…), kept until their work changes.
+DOWNLOAD_CACHE_DIR = DATA_DIR / "cache" / "downloads"
 
 # Background work goes through the archive's own database: no broker to run.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -72,7 +89,60 @@ MIDDLEWARE = [
 ROOT_URLCONF = "quire.site.urls"
 WSGI_APPLICATION = "quire.site.wsgi.application"
 AUTH_USER_MODEL = "people.User"
-LOGIN_URL = "admin:login"
+# Username or email; placeholder accounts and too many failures refused.
+AUTHENTICATION_BACKENDS = ["quire.people.backends.AccountBackend"]
+LOGIN_URL = "people:login"
+LOGIN_REDIRECT_URL = "people:dashboard"
+LOGOUT_REDIRECT_URL = "works:home"
+
+# Argon2 for every new password; the others still check older hashes, which are
+# rehashed with Argon2 at the next successful login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# Failed logins are counted in Django's cache (per process with the default
+# local-memory cache, which is what `quire serve` runs: one process, many threads).
+LOGIN_THROTTLE = {
+    "attempts_per_username": config.env_int("QUIRE_LOGIN_ATTEMPTS", 5, minimum=1),
+    "attempts_per_ip": config.env_int("QUIRE_LOGIN_ATTEMPTS_PER_IP", 20, minimum=1),
+    "window_seconds": 60 * config.env_int("QUIRE_LOGIN_WINDOW", 15, minimum=1),
+    "lockout_seconds": 60 * config.env_int("QUIRE_LOGIN_LOCKOUT", 15, minimum=1),
+}
+INVITATION_VALID_DAYS = config.env_int("QUIRE_INVITATION_DAYS", 14, minimum=1)
+
+
+def _email_backend() -> str:
+    """Files in the data directory unless told otherwise: a new archive can sign
+    people up before anyone has set up a mail server."""
+    chosen = os.environ.get("QUIRE_EMAIL") or (
+        "smtp" if os.environ.get("QUIRE_EMAIL_HOST") else "file"
+    )
+    backends = {
+        "file": "django.core.mail.backends.filebased.EmailBackend",
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    }
+    if chosen not in backends:
+        raise SystemExit(f"quire: QUIRE_EMAIL must be file, console or smtp, not {chosen!r}")
+    return backends[chosen]
+
+
+EMAIL_BACKEND = _email_backend()
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = os.environ.get("QUIRE_EMAIL_HOST", "localhost")
+EMAIL_PORT = config.env_int("QUIRE_EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = os.environ.get("QUIRE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("QUIRE_EMAIL_PASSWORD", "")
+EMAIL_USE_SSL = config.env_flag("QUIRE_EMAIL_SSL", default=EMAIL_PORT == 465)
+EMAIL_USE_TLS = not EMAIL_USE_SSL and config.env_flag("QUIRE_EMAIL_TLS", default=True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("QUIRE_EMAIL_FROM", "Quire <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 TEMPLATES = [
     {
@@ -85,6 +155,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "quire.site.context_processors.site",
+                "quire.people.context_processors.preferences",
             ],
         },
     },

@@ -6,6 +6,8 @@ admin.site.site_title = "Quire admin"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("quire.feeds.urls")),
+    path("", include("quire.community.urls")),
     path("", include("quire.imports.urls")),
     path("", include("quire.search.urls")),
     path("", include("quire.people.urls")),

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from quire.community.updates import announce_chapter, announce_series_part, announce_work
 from quire.core.documents import ParsedChapter, ParsedWork
 from quire.core.sanitize import sanitize_html
 from quire.core.tags import TagType
@@ -43,6 +44,7 @@ def do_create_work(
     """
     work = Work(restricted=restricted, posted=posted)
     _fill(work, creators, parsed, disambiguate_tags=disambiguate_tags, html_is_clean=html_is_clean)
+    announce_work(work)
     return work
 
 
@@ -144,6 +146,7 @@ def do_add_chapter(work: Work, chapter: ParsedChapter, *, posted: bool = True) -
     stored.save()
     _refresh_stats(work)
     reindex_after_commit([work.pk])
+    announce_chapter(stored)
     return stored
 
 
@@ -158,6 +161,7 @@ def do_post_work(work: Work) -> Work:
     work.save(update_fields=["posted", "published", "modified_at"])
     _refresh_stats(work)
     reindex_after_commit([work.pk])
+    announce_work(work)
     return work
 
 
@@ -219,6 +223,7 @@ def do_add_to_series(series: Series, work: Work, *, position: int | None = None)
     part, _ = SeriesPart.objects.update_or_create(
         series=series, work=work, defaults={"position": position}
     )
+    announce_series_part(part)
     return part
 
 

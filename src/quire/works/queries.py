@@ -6,11 +6,17 @@ what the templates show in a fixed number of queries, whatever the page size.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from quire.core.visibility import Viewer
 from quire.people.models import Pseud, User
-from quire.permissions import chapter_filter, series_filter, work_filter
+from quire.permissions import (
+    chapter_filter,
+    download_filter,
+    series_filter,
+    sign_in_filter,
+    work_filter,
+)
 from quire.tags.models import Tag
 from quire.works.models import (
     Chapter,
@@ -25,8 +31,30 @@ from quire.works.models import (
 
 def visible_works(viewer: Viewer) -> QuerySet[Work]:
     """Works the viewer may see, with what a blurb or work page shows prefetched."""
+    return _with_blurb(Work.objects.filter(work_filter(viewer)), viewer)
+
+
+def downloadable_works(viewer: Viewer) -> QuerySet[Work]:
+    """Works that may leave the archive for the viewer, as files or feed entries: never
+    drafts or hidden works, even for their creators and admins (quire.permissions)."""
+    return _with_blurb(Work.objects.filter(download_filter(viewer)), viewer)
+
+
+def sign_in_would_show(viewer: Viewer, work_id: int) -> bool:
+    """Whether a guest asked for a restricted work: then they are sent to sign in."""
+    return Work.objects.filter(sign_in_filter(viewer), pk=work_id).exists()
+
+
+def downloadable_chapters(viewer: Viewer, work: Work) -> list[Chapter]:
+    """The chapters a download carries: the posted ones, in order, never draft chapters."""
+    chapters = Chapter.objects.filter(download_filter(viewer, prefix="work__"), work=work)
+    return list(chapters.filter(posted=True).order_by("position"))
+
+
+def _with_blurb(works: QuerySet[Work], viewer: Viewer) -> QuerySet[Work]:
+    # "stats": the kudos, hits and bookmarks counts (quire.community.models.WorkStats).
     return (
-        Work.objects.filter(work_filter(viewer))
+        works.select_related("stats")
         .prefetch_related(
             Prefetch(
                 "creatorships",
@@ -49,21 +77,41 @@ def recent_works(viewer: Viewer, limit: int = 10) -> list[Work]:
 
 
 def works_tagged(viewer: Viewer, tag: Tag) -> QuerySet[Work]:
-    """Works filed under `tag`: tagged with it, a synonym, or a sub tag (its filter taggings)."""
-    return visible_works(viewer).filter(
-        pk__in=FilterTagging.objects.filter(tag=tag).values("work_id")
-    )
+    return filed_under(visible_works(viewer), tag)
 
 
 def works_by_pseud(viewer: Viewer, pseud: Pseud) -> QuerySet[Work]:
-    return visible_works(viewer).filter(
-        pk__in=Creatorship.objects.filter(pseud=pseud).values("work_id")
-    )
+    return credited_to(visible_works(viewer), pseud=pseud)
 
 
 def works_by_user(viewer: Viewer, user: User) -> QuerySet[Work]:
-    return visible_works(viewer).filter(
-        pk__in=Creatorship.objects.filter(pseud__user=user).values("work_id")
+    return credited_to(visible_works(viewer), user=user)
+
+
+def filed_under(works: QuerySet[Work], tag: Tag) -> QuerySet[Work]:
+    """Works filed under `tag`: tagged with it, a synonym, or a sub tag (its filter taggings)."""
+    return works.filter(pk__in=FilterTagging.objects.filter(tag=tag).values("work_id"))
+
+
+def credited_to(
+    works: QuerySet[Work], *, pseud: Pseud | None = None, user: User | None = None
+) -> QuerySet[Work]:
+    """Works credited to one pseud, or to any pseud of one user."""
+    credits = Creatorship.objects.all()
+    if pseud is not None:
+        credits = credits.filter(pseud=pseud)
+    if user is not None:
+        credits = credits.filter(pseud__user=user)
+    return works.filter(pk__in=credits.values("work_id"))
+
+
+def in_series_order(works: QuerySet[Work], series: Series) -> QuerySet[Work]:
+    """The series' works among `works`, in the series' order."""
+    position = SeriesPart.objects.filter(series=series, work=OuterRef("pk")).values("position")
+    return (
+        works.annotate(series_position=Subquery(position[:1]))
+        .filter(series_position__isnull=False)
+        .order_by("series_position", "id")
     )
 
 

@@ -56,6 +56,10 @@ def warning_symbol(warnings: list[str]) -> Symbol:
     return Symbol("warning-no", "", label)
 
 
+# For readers who hide warnings as spoilers: says nothing about the work.
+HIDDEN_WARNINGS = Symbol("warning-hidden", "", "Archive warnings hidden by your preferences")
+
+
 def category_symbol(categories: list[str]) -> Symbol:
     if not categories:
         return Symbol("category-none", "", "No category")

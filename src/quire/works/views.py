@@ -6,15 +6,18 @@ quire.permissions, never here.
 
 from __future__ import annotations
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 
+from quire.community.visitors import count_visit
 from quire.core.tags import TagType, is_adult_rating
 from quire.core.visibility import is_creator
+from quire.people.queries import preferences_for
 from quire.permissions import viewer_for
-from quire.works import queries
+from quire.works import downloads, queries
 from quire.works.models import Chapter, Work
 
 WORKS_PER_PAGE = 20
@@ -38,11 +41,14 @@ def work_index(request: HttpRequest) -> HttpResponse:
 
 
 def _adult_notice_needed(request: HttpRequest, work: Work) -> bool:
-    """AO3's adult-content notice: shown until the reader proceeds once in this browser."""
+    """AO3's adult-content notice: shown until the reader proceeds once in this browser,
+    never to a reader whose preferences say so."""
     if request.GET.get("view_adult") == "true":
         request.session[ADULT_SESSION_KEY] = True
         return False
     if request.session.get(ADULT_SESSION_KEY):
+        return False
+    if preferences_for(request.user).view_adult:
         return False
     if is_creator(viewer_for(request.user), work.access()):
         return False
@@ -60,11 +66,14 @@ def _readable_work(request: HttpRequest, work_id: int) -> tuple[Work, list[Chapt
 
 
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
-    """The work: the first chapter, or all of them with ?view_full_work=true."""
+    """The work: the first chapter, or all of them with ?view_full_work=true (the
+    default for readers whose preferences say so; =false then asks for one chapter)."""
     work, chapters = _readable_work(request, work_id)
     if _adult_notice_needed(request, work):
         return render(request, "works/adult_notice.html", {"work": work}, status=200)
-    if request.GET.get("view_full_work") == "true" or len(chapters) == 1:
+    asked = request.GET.get("view_full_work")
+    whole = asked == "true" or (asked != "false" and preferences_for(request.user).view_full_work)
+    if whole or len(chapters) == 1:
         return _render_reading(request, work, chapters, shown=chapters)
     return _render_reading(request, work, chapters, shown=[chapters[0]])
 
@@ -82,6 +91,7 @@ def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpR
 def _render_reading(
     request: HttpRequest, work: Work, chapters: list[Chapter], *, shown: list[Chapter]
 ) -> HttpResponse:
+    count_visit(request, work)
     single = len(shown) == 1 and len(chapters) > 1
     index = chapters.index(shown[0]) if single else 0
     context = {
@@ -118,3 +128,14 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
     return render(
         request, "works/series.html", {"series": series, "parts": parts, "word_count": words}
     )
+
+
+def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponseBase:
+    """A work as a file (/downloads/7/Title.epub); a guest asking for a restricted work
+    is sent to sign in, as on AO3."""
+    viewer = viewer_for(request.user)
+    try:
+        work, chapters, exporter = downloads.find_download(viewer, work_id, filename)
+    except downloads.SignInRequired:
+        return redirect_to_login(request.get_full_path())
+    return downloads.download_response(request, work, chapters, exporter)

@@ -8,14 +8,18 @@ as a reason to record.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from quire.core.documents import ParsedWork
 from quire.core.importers import ImporterRegistry, ImportProblem, SourceFile, default_registry
 from quire.core.sanitize import sanitize_html
 from quire.core.wordcount import count_words
+
+_Item = TypeVar("_Item")
+_Result = TypeVar("_Result")
 
 
 @dataclass(slots=True)
@@ -69,13 +73,24 @@ def clean_work(work: ParsedWork) -> ParsedWork:
 def read_in_parallel(
     sources: Iterable[SourceFile | ImportProblem], executor: Executor, *, ahead: int = 16
 ) -> Iterator[ReadDocument]:
-    """read_document over `sources` in worker processes, in order, at most `ahead` in flight.
+    """read_document over `sources` in worker processes, in order, at most `ahead` in flight."""
+    return map_in_order(read_document, sources, executor, ahead=ahead)
+
+
+def map_in_order(
+    function: Callable[[_Item], _Result],
+    items: Iterable[_Item],
+    executor: Executor,
+    *,
+    ahead: int = 16,
+) -> Iterator[_Result]:
+    """`function` over `items` in `executor`'s workers, results in order, `ahead` in flight.
 
     Bounding the documents in flight keeps memory flat on batches of any size.
     """
-    pending: list[Future[ReadDocument]] = []
-    for source in sources:
-        pending.append(executor.submit(read_document, source))
+    pending: list[Future[_Result]] = []
+    for item in items:
+        pending.append(executor.submit(function, item))
         if len(pending) >= ahead:
             yield pending.pop(0).result()
     for future in pending:

@@ -33,11 +33,17 @@ def _names(work: Work, tag_type: TagType) -> list[str]:
 
 
 @register.inclusion_tag("works/includes/required_tags.html")
-def required_tags(work: Work) -> dict[str, object]:
+def required_tags(work: Work, *, hide_warnings: bool = False) -> dict[str, object]:
+    """The four squares; a reader hiding warnings as spoilers gets a blank warning square."""
+    warning = (
+        symbols.HIDDEN_WARNINGS
+        if hide_warnings
+        else symbols.warning_symbol(_names(work, TagType.WARNING))
+    )
     return {
         "symbols": [
             symbols.rating_symbol(_names(work, TagType.RATING)),
-            symbols.warning_symbol(_names(work, TagType.WARNING)),
+            warning,
             symbols.category_symbol(_names(work, TagType.CATEGORY)),
             symbols.completion_symbol(complete=work.complete),
         ]

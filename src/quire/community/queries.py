@@ -1,0 +1,239 @@
+"""Every read of kudos, bookmarks, subscriptions and the inbox goes through here.
+
+Bookmarks start from quire.permissions.bookmark_filter and inbox entries from
+work_filter, so a reader never sees a bookmark, an update or a feed entry about a
+work they may not see, and never anyone else's private bookmark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from quire.community.models import Bookmark, BookmarkTagging, InboxEntry, Kudos, Subscription
+from quire.core.community import Phrase, kudos_phrases
+from quire.core.visibility import Viewer
+from quire.people.models import User
+from quire.permissions import bookmark_filter, viewer_for, work_filter
+from quire.tags.queries import tags_named
+from quire.works.models import Creatorship, FilterTagging, Series, SeriesPart, Work
+from quire.works.queries import visible_series, visible_works
+
+KUDOS_NAMES = 50
+"""Usernames listed under a work; the rest are "N more users"."""
+
+
+# Kudos
+
+
+@dataclass(frozen=True, slots=True)
+class KudosList:
+    phrases: list[Phrase]
+    total: int
+
+
+def kudos_list(work: Work) -> KudosList:
+    """Who left kudos, newest first: names of members, then how many more and guests."""
+    given = Kudos.objects.filter(work=work)
+    counts = given.aggregate(
+        members=Count("pk", filter=Q(user__isnull=False)),
+        guests=Count("pk", filter=Q(user__isnull=True)),
+    )
+    names = list(
+        given.filter(user__isnull=False)
+        .order_by("-created_at", "-id")
+        .values_list("user__username", flat=True)[:KUDOS_NAMES]
+    )
+    phrases = kudos_phrases(
+        names, more_users=counts["members"] - len(names), guests=counts["guests"]
+    )
+    return KudosList(phrases, counts["members"] + counts["guests"])
+
+
+def has_left_kudos(work: Work, *, user: User | None, guest_address: str = "") -> bool:
+    """Whether this member, or a guest from this address, thanked the work already."""
+    if user is not None:
+        return Kudos.objects.filter(work=work, user=user).exists()
+    return bool(guest_address) and (
+        Kudos.objects.filter(work=work, user__isnull=True, guest_address=guest_address).exists()
+    )
+
+
+# Bookmarks
+
+
+def _with_items(bookmarks: QuerySet[Bookmark], viewer: Viewer) -> QuerySet[Bookmark]:
+    """What a bookmark listing shows: the work's blurb or the series, pseud and tags."""
+    return bookmarks.select_related("pseud__user").prefetch_related(
+        Prefetch("work", queryset=visible_works(viewer)),
+        Prefetch("series", queryset=visible_series(viewer)),
+        Prefetch("taggings", queryset=BookmarkTagging.objects.select_related("tag")),
+    )
+
+
+def visible_bookmarks(viewer: Viewer) -> QuerySet[Bookmark]:
+    """Bookmarks the viewer may see, newest first, with what a listing shows."""
+    return _with_items(Bookmark.objects.filter(bookmark_filter(viewer)), viewer).order_by(
+        "-created_at", "-id"
+    )
+
+
+def bookmarks_by(viewer: Viewer, user: User) -> QuerySet[Bookmark]:
+    return visible_bookmarks(viewer).filter(user=user)
+
+
+def bookmarks_of_work(viewer: Viewer, work: Work) -> QuerySet[Bookmark]:
+    return visible_bookmarks(viewer).filter(work=work)
+
+
+def bookmarks_of_series(viewer: Viewer, series: Series) -> QuerySet[Bookmark]:
+    return visible_bookmarks(viewer).filter(series=series)
+
+
+def bookmark_of(
+    user: User, *, work: Work | None = None, series: Series | None = None
+) -> Bookmark | None:
+    """The reader's own bookmark of a work or a series, if they made one."""
+    own = Bookmark.objects.filter(user=user).prefetch_related(
+        Prefetch("taggings", queryset=BookmarkTagging.objects.select_related("tag"))
+    )
+    if work is not None:
+        return own.filter(work=work).first()
+    return own.filter(series=series).first()
+
+
+@dataclass(frozen=True, slots=True)
+class BookmarkFilters:
+    """A bookmark search: every named tag must match; empty fields filter nothing."""
+
+    bookmark_tags: list[str] = field(default_factory=list)
+    """The bookmarker's tags (a tag or any of its synonyms)."""
+    work_tags: list[str] = field(default_factory=list)
+    """The bookmarked work's tags, as works are filtered (filter tags)."""
+    rec_only: bool = False
+    notes: str = ""
+    """Words in the bookmarker's notes."""
+
+
+def filter_bookmarks(bookmarks: QuerySet[Bookmark], filters: BookmarkFilters) -> QuerySet[Bookmark]:
+    """Narrow a listing; a tag name nobody uses matches no bookmark at all."""
+    for name in filters.bookmark_tags:
+        found = tags_named([name])
+        if not found:
+            return bookmarks.none()
+        tag = found[0]
+        canonical = tag.merger_id or tag.pk
+        tagged = BookmarkTagging.objects.filter(
+            Q(tag_id=canonical) | Q(tag__merger_id=canonical), bookmark=OuterRef("pk")
+        )
+        bookmarks = bookmarks.filter(Exists(tagged))
+    for name in filters.work_tags:
+        found = tags_named([name])
+        if not found:
+            return bookmarks.none()
+        tag = found[0]
+        filed = FilterTagging.objects.filter(tag_id=tag.merger_id or tag.pk)
+        bookmarks = bookmarks.filter(work_id__in=filed.values("work_id"))
+    if filters.rec_only:
+        bookmarks = bookmarks.filter(rec=True)
+    for word in filters.notes.split():
+        bookmarks = bookmarks.filter(notes__icontains=word)
+    return bookmarks
+
+
+# Subscriptions
+
+
+def subscription_to(
+    user: User,
+    *,
+    work: Work | None = None,
+    series: Series | None = None,
+    creator: User | None = None,
+) -> Subscription | None:
+    return Subscription.objects.filter(user=user, work=work, series=series, creator=creator).first()
+
+
+def subscriptions_of(user: User) -> QuerySet[Subscription]:
+    """What the reader follows, newest first (items they may no longer see included,
+    named only by what they may see: the page shows those as unavailable)."""
+    viewer = viewer_for(user)
+    return (
+        Subscription.objects.filter(user=user)
+        .select_related("creator")
+        .prefetch_related(
+            Prefetch("work", queryset=Work.objects.filter(work_filter(viewer))),
+            Prefetch("series", queryset=visible_series(viewer)),
+        )
+    )
+
+
+# The inbox
+
+
+def inbox_of(user: User, *, unread_only: bool = False) -> QuerySet[InboxEntry]:
+    """The reader's updates, newest first, about works they may (still) see."""
+    viewer = viewer_for(user)
+    entries = (
+        InboxEntry.objects.filter(user=user)
+        .filter(work_filter(viewer, prefix="work__"))
+        .filter(Q(chapter__isnull=True) | Q(chapter__posted=True))
+        .select_related("work", "chapter", "series")
+        .prefetch_related(
+            Prefetch(
+                "work__creatorships", queryset=Creatorship.objects.select_related("pseud__user")
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+    if unread_only:
+        entries = entries.filter(read_at__isnull=True)
+    return entries
+
+
+def unread_count(user: User) -> int:
+    return inbox_of(user, unread_only=True).count()
+
+
+def digest_entries(user: User) -> list[InboxEntry]:
+    """Unread updates no digest has carried yet, oldest first, as an email lists them."""
+    due = inbox_of(user, unread_only=True).filter(emailed_at__isnull=True)
+    return list(due.order_by("created_at", "id"))
+
+
+def digest_recipients() -> QuerySet[User]:
+    """Active members with an email address and updates no digest has carried yet."""
+    due = InboxEntry.objects.filter(
+        user=OuterRef("pk"), read_at__isnull=True, emailed_at__isnull=True
+    )
+    return User.objects.filter(Exists(due), is_active=True).exclude(email="").order_by("pk")
+
+
+# For the OPDS catalog (quire.feeds)
+
+
+def bookmarked_works_for(user: User) -> QuerySet[Work]:
+    """Works the reader bookmarked (privately too) and may see, latest bookmark first."""
+    bookmarked = Bookmark.objects.filter(user=user, work=OuterRef("pk")).values("created_at")
+    return (
+        visible_works(viewer_for(user))
+        .annotate(bookmarked_at=Subquery(bookmarked[:1]))
+        .filter(bookmarked_at__isnull=False)
+        .order_by("-bookmarked_at", "-id")
+    )
+
+
+def subscribed_works_for(user: User) -> QuerySet[Work]:
+    """The works the reader's subscriptions follow, that they may see: the works
+    themselves, the works of followed series and of followed creators, latest update
+    first."""
+    followed = Subscription.objects.filter(user=user)
+    series_ids = followed.filter(series__isnull=False).values("series_id")
+    creator_ids = followed.filter(creator__isnull=False).values("creator_id")
+    of_subscriptions = (
+        Q(pk__in=followed.filter(work__isnull=False).values("work_id"))
+        | Q(pk__in=SeriesPart.objects.filter(series_id__in=series_ids).values("work_id"))
+        | Q(pk__in=Creatorship.objects.filter(pseud__user_id__in=creator_ids).values("work_id"))
+    )
+    return visible_works(viewer_for(user)).filter(of_subscriptions).order_by("-updated", "-id")

@@ -1,0 +1,287 @@
+"""Kudos, bookmark and subscription buttons, bookmark listings and the inbox.
+
+Every button is a POST form that works without JavaScript and comes back to the
+page it was pressed on; views parse the request, call one action or query, render.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from quire.community import actions, queries
+from quire.community.forms import BookmarkForm, BookmarkSearchForm
+from quire.community.models import Bookmark, Subscription
+from quire.community.visitors import guest_keys
+from quire.people.models import User
+from quire.people.queries import user_named
+from quire.permissions import viewer_for
+from quire.works.models import Series, Work
+from quire.works.queries import visible_series, visible_works
+
+BOOKMARKS_PER_PAGE = 20
+ENTRIES_PER_PAGE = 30
+
+
+def _member(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
+    """To the page the form came from (its `next` field), if it is one of ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = fallback
+    return redirect(target)
+
+
+def _visible_work(request: HttpRequest, work_id: int) -> Work:
+    return get_object_or_404(visible_works(viewer_for(request.user)), pk=work_id)
+
+
+def _visible_series(request: HttpRequest, series_id: int) -> Series:
+    return get_object_or_404(visible_series(viewer_for(request.user)), pk=series_id)
+
+
+# Kudos
+
+
+@require_POST
+def kudos(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = _visible_work(request, work_id)
+    try:
+        if request.user.is_authenticated:
+            actions.do_leave_kudos(work, user=_member(request))
+        else:
+            keys = guest_keys(request, start_session=True)
+            actions.do_leave_kudos(work, guest_address=keys.address, guest_session=keys.session)
+    except actions.Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, "Thank you for leaving kudos!")
+    return _back(request, work.get_absolute_url() + "#kudos")
+
+
+# Bookmarks
+
+
+@login_required
+def bookmark_work(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = _visible_work(request, work_id)
+    return _bookmark_form(request, work=work)
+
+
+@login_required
+def bookmark_series(request: HttpRequest, series_id: int) -> HttpResponse:
+    series = _visible_series(request, series_id)
+    return _bookmark_form(request, series=series)
+
+
+def _bookmark_form(
+    request: HttpRequest, *, work: Work | None = None, series: Series | None = None
+) -> HttpResponse:
+    """The bookmark form: a new bookmark, or the reader's own to change."""
+    user = _member(request)
+    existing = queries.bookmark_of(user, work=work, series=series)
+    item_url = (work or series).get_absolute_url()  # type: ignore[union-attr]
+    form = BookmarkForm(request.POST or None, user=user, bookmark=existing)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.do_save_bookmark(
+                user,
+                pseud=data["pseud"],
+                work=work,
+                series=series,
+                notes=data["notes"],
+                tags=data["tags"],
+                private=data["private"],
+                rec=data["rec"],
+            )
+        except actions.Refused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request, "Your bookmark is saved." if existing is None else "Bookmark updated."
+            )
+            return _back(request, item_url)
+    context = {
+        "form": form,
+        "work": work,
+        "series": series,
+        "bookmark": existing,
+        "item_url": item_url,
+        "next": request.POST.get("next") or request.GET.get("next") or item_url,
+    }
+    return render(request, "community/bookmark_form.html", context)
+
+
+@login_required
+@require_POST
+def delete_bookmark(request: HttpRequest, bookmark_id: int) -> HttpResponse:
+    bookmark = get_object_or_404(Bookmark, pk=bookmark_id, user=_member(request))
+    item_url = bookmark.item.get_absolute_url()
+    actions.do_delete_bookmark(_member(request), bookmark)
+    messages.success(request, "Bookmark deleted.")
+    return _back(request, item_url)
+
+
+def _bookmark_listing(
+    request: HttpRequest,
+    bookmarks: QuerySet[Bookmark],
+    heading: str,
+    **context: object,
+) -> HttpResponse:
+    form = BookmarkSearchForm(request.GET or None)
+    found = queries.filter_bookmarks(bookmarks, form.filters())
+    page = Paginator(found, BOOKMARKS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "community/bookmarks.html",
+        {"page": page, "form": form, "heading": heading, **context},
+    )
+
+
+def bookmark_search(request: HttpRequest) -> HttpResponse:
+    bookmarks = queries.visible_bookmarks(viewer_for(request.user))
+    return _bookmark_listing(request, bookmarks, "Bookmarks")
+
+
+def user_bookmarks(request: HttpRequest, username: str) -> HttpResponse:
+    owner = user_named(username)
+    if owner is None:
+        raise Http404(f"No reader named {username}.")
+    bookmarks = queries.bookmarks_by(viewer_for(request.user), owner)
+    return _bookmark_listing(request, bookmarks, f"Bookmarks by {owner.username}", owner=owner)
+
+
+def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = _visible_work(request, work_id)
+    bookmarks = queries.bookmarks_of_work(viewer_for(request.user), work)
+    return _bookmark_listing(request, bookmarks, f"Bookmarks of {work.title}", item=work)
+
+
+def series_bookmarks(request: HttpRequest, series_id: int) -> HttpResponse:
+    series = _visible_series(request, series_id)
+    bookmarks = queries.bookmarks_of_series(viewer_for(request.user), series)
+    return _bookmark_listing(request, bookmarks, f"Bookmarks of {series.title}", item=series)
+
+
+# Subscriptions
+
+
+@login_required
+def subscriptions(request: HttpRequest) -> HttpResponse:
+    """GET: what the reader follows. POST: follow a work, a series or a creator."""
+    user = _member(request)
+    if request.method != "POST":
+        context = {"subscriptions": queries.subscriptions_of(user)}
+        return render(request, "community/subscriptions.html", context)
+    work, series, creator = _subscription_target(request)
+    target = work or series or creator
+    try:
+        actions.do_subscribe(user, work=work, series=series, creator=creator)
+    except actions.Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"You're subscribed to {_name_of(target)}.")
+    return _back(request, target.get_absolute_url())  # type: ignore[union-attr]
+
+
+def _subscription_target(request: HttpRequest) -> tuple[Work | None, Series | None, User | None]:
+    """The one thing a Subscribe form names, as the reader may see it (else a 404)."""
+    if request.POST.get("work"):
+        return _visible_work(request, _id(request.POST["work"])), None, None
+    if request.POST.get("series"):
+        return None, _visible_series(request, _id(request.POST["series"])), None
+    creator = user_named(request.POST.get("creator", ""))
+    if creator is None:
+        raise Http404("Nothing to subscribe to.")
+    return None, None, creator
+
+
+def _id(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise Http404("No such thing.") from None
+
+
+def _name_of(target: object) -> str:
+    if isinstance(target, User):
+        return target.username
+    return f"“{target}”"
+
+
+@login_required
+@require_POST
+def unsubscribe(request: HttpRequest, subscription_id: int) -> HttpResponse:
+    subscription = get_object_or_404(
+        Subscription.objects.select_related("work", "series", "creator"),
+        pk=subscription_id,
+        user=_member(request),
+    )
+    target = subscription.work or subscription.series or subscription.creator
+    actions.do_unsubscribe(_member(request), subscription)
+    messages.success(request, f"You're no longer subscribed to {_name_of(target)}.")
+    return _back(request, reverse("community:subscriptions"))
+
+
+# The inbox
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """GET: the reader's updates. POST: mark some read or unread, or delete them."""
+    user = _member(request)
+    if request.method == "POST":
+        _apply_inbox_action(request, user)
+        return _back(request, reverse("community:inbox"))
+    unread_only = request.GET.get("show") == "unread"
+    entries = queries.inbox_of(user, unread_only=unread_only)
+    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "unread_only": unread_only, "unread": queries.unread_count(user)}
+    return render(request, "community/inbox.html", context)
+
+
+def _apply_inbox_action(request: HttpRequest, user: User) -> None:
+    """One form, many buttons: "read:7" acts on one entry, "read" on the ticked ones."""
+    action, _, one = request.POST.get("action", "").partition(":")
+    ids = [_id(one)] if one else [_id(value) for value in request.POST.getlist("entry")]
+    if action == "all_read":
+        count = actions.do_mark_all_read(user)
+        messages.success(request, f"Marked {count} update{'s' if count != 1 else ''} as read.")
+        return
+    if not ids:
+        messages.error(request, "Tick the updates first.")
+        return
+    if action == "read":
+        actions.do_mark_read(user, ids)
+        messages.success(request, "Marked as read.")
+    elif action == "unread":
+        actions.do_mark_read(user, ids, read=False)
+        messages.success(request, "Marked as unread.")
+    elif action == "delete":
+        actions.do_delete_entries(user, ids)
+        messages.success(request, "Deleted.")
+
+
+@login_required
+def open_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """Follow an update to its chapter or work, marking it read on the way."""
+    user = _member(request)
+    entry = get_object_or_404(queries.inbox_of(user), pk=entry_id)
+    if not entry.is_read:
+        actions.do_mark_read(user, [entry.pk])
+    return redirect(entry.target_url())
