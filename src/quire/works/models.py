@@ -33,6 +33,19 @@ class Work(models.Model):
     restricted = models.BooleanField(default=False, help_text="Only signed-in readers see it.")
     posted = models.BooleanField(default=False, help_text="False while the work is a draft.")
     hidden = models.BooleanField(default=False, help_text="Hidden by an admin.")
+    comment_permission = models.CharField(
+        max_length=10,
+        choices=[
+            ("everyone", "Registered users and guests"),
+            ("members", "Only registered users"),
+            ("nobody", "No one"),
+        ],
+        default="everyone",
+        help_text="Who may comment on the work (AO3's setting).",
+    )
+    moderated_comments = models.BooleanField(
+        default=False, help_text="New comments wait for a creator's approval."
+    )
     creators = models.ManyToManyField(Pseud, through="Creatorship", related_name="works")
     tags = models.ManyToManyField(Tag, through="Tagging", related_name="works")
     created_at = models.DateTimeField(auto_now_add=True)
