@@ -1,4 +1,5 @@
-"""The one permission layer: who may see which works, chapters and series.
+"""The one permission layer: who may see which works, chapters and series, and who
+may take part at all (suspended and banned accounts may not).
 
 The rules themselves are pure functions in quire.core.visibility; this module
 turns a request's user into a Viewer and the same rules into database filters,
@@ -7,18 +8,53 @@ so listings, counts and single-object pages cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
+from quire.core.moderation import Standing, is_barred
 from quire.core.visibility import GUEST, Viewer
+from quire.people.models import Pseud, User
 from quire.works.models import Creatorship, Series, SeriesPart, Work
 
 
 def viewer_for(user: AbstractBaseUser | AnonymousUser) -> Viewer:
     if not user.is_authenticated:
         return GUEST
-    return Viewer(user_id=user.pk, is_admin=bool(getattr(user, "is_staff", False)))
+    return Viewer(
+        user_id=user.pk,
+        is_admin=bool(getattr(user, "is_staff", False)),
+        suspended=is_barred_now(user),
+    )
+
+
+def standing_of(user: AbstractBaseUser | AnonymousUser) -> Standing:
+    """The account's standing (quire.core.moderation), from fields the user row carries,
+    so asking costs no query."""
+    return Standing(
+        banned=getattr(user, "banned_at", None) is not None,
+        suspended_until=getattr(user, "suspended_until", None),
+        reason=getattr(user, "standing_reason", ""),
+    )
+
+
+def is_barred_now(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Banned or suspended right now: refused at sign-in, logged out, refused taking part."""
+    return user.is_authenticated and is_barred(standing_of(user), timezone.now())
+
+
+def barred_accounts_filter() -> Q:
+    """Accounts banned or suspended right now, as a filter on users."""
+    return Q(banned_at__isnull=False) | Q(suspended_until__gt=timezone.now())
+
+
+def barred_creator_among(pseuds: Sequence[Pseud] | QuerySet[Pseud]) -> User | None:
+    """An account behind these pseuds that may not post right now, if there is one:
+    a work credited to it is neither created nor posted (one query)."""
+    return User.objects.filter(barred_accounts_filter(), pseuds__in=pseuds).first()
 
 
 def _own_work(viewer: Viewer, work_ref: str) -> Exists:
@@ -38,6 +74,20 @@ def work_filter(viewer: Viewer, prefix: str = "") -> Q:
         public &= Q(**{f"{prefix}restricted": False})
         return public
     return public | Q(_own_work(viewer, f"{prefix}pk" if prefix else "pk"))
+
+
+def unmuted_filter(viewer: Viewer, prefix: str = "") -> Q:
+    """Works none of whose creators the viewer muted (quire.community's Mute, read by its
+    relation name so this layer needs no app of its own). Listings, tag pages, search
+    and catalog feeds leave muted creators' works out; a work's own page does not, since
+    muting hides works from a reader's browsing and forbids nothing."""
+    if viewer.user_id is None:
+        return Q()
+    muted_credit = Creatorship.objects.filter(
+        work=OuterRef(f"{prefix}pk" if prefix else "pk"),
+        pseud__user__muted_by__user_id=viewer.user_id,
+    )
+    return ~Q(Exists(muted_credit))
 
 
 def chapter_filter(viewer: Viewer) -> Q:
@@ -86,3 +136,16 @@ def bookmark_filter(viewer: Viewer) -> Q:
     if viewer.user_id is None:
         return of_visible_item & Q(private=False)
     return of_visible_item & (Q(private=False) | Q(user_id=viewer.user_id))
+
+
+def comment_filter(viewer: Viewer) -> Q:
+    """Comments with a place in the viewer's threads (quire.core.comments.can_see_comment):
+    on works and chapters they may read; while awaiting review, only for the work's
+    creators and the commenter. What of each they read (text or a placeholder) is
+    quire.core.comments.shown."""
+    visible = work_filter(viewer, prefix="work__")
+    if viewer.user_id is None:
+        return visible & (Q(chapter__isnull=True) | Q(chapter__posted=True)) & Q(unreviewed=False)
+    own_work = Q(_own_work(viewer, "work_id"))
+    readable_chapter = Q(chapter__isnull=True) | Q(chapter__posted=True) | own_work
+    return visible & readable_chapter & (Q(unreviewed=False) | Q(user_id=viewer.user_id) | own_work)

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from quire.core.documents import ParsedChapter, ParsedWork
 from quire.core.tags import TagType
@@ -29,6 +30,18 @@ def make_user(db: None) -> Callable[..., User]:
 @pytest.fixture
 def author(make_user: Callable[..., User]) -> User:
     return make_user("author")
+
+
+@pytest.fixture
+def reader(make_user: Callable[..., User]) -> User:
+    return make_user("reader")
+
+
+@pytest.fixture
+def signed_in(client: Client, reader: User) -> Client:
+    """The test client, signed in as `reader`."""
+    client.force_login(reader)
+    return client
 
 
 @pytest.fixture

@@ -42,17 +42,6 @@ def public_bookmarks(work: Work) -> int:
     return stats_of(Work.objects.select_related("stats").get(pk=work.pk)).bookmarks
 
 
-@pytest.fixture
-def reader(make_user) -> User:
-    return make_user("reader")
-
-
-@pytest.fixture
-def signed_in(client: Client, reader: User) -> Client:
-    client.force_login(reader)
-    return client
-
-
 def bookmark(user: User, work: Work, **fields) -> Bookmark:
     return do_save_bookmark(user, pseud=user.default_pseud, work=work, **fields)
 
@@ -270,7 +259,9 @@ def test_bookmark_under_another_pseud(signed_in: Client, make_work, reader) -> N
     other = do_create_pseud(reader, "Night Reader")
     work = make_work()
     tree = page(signed_in, work.get_absolute_url())
-    options = tree.xpath("//select[@name='pseud']/option/text()")
+    options = tree.xpath(
+        "//form[contains(@class,'bookmark-form')]//select[@name='pseud']/option/text()"
+    )
     assert options == ["reader", "Night Reader (reader)"]
     signed_in.post(
         reverse("community:bookmark_work", args=[work.pk]), {"pseud": other.pk, "notes": ""}

@@ -182,7 +182,9 @@ def test_the_dashboard_shows_works_pseuds_preferences_and_invitations(
     tree = page(client, "/account/")
     assert texts(tree, "//h1") == ["author"]
     headings = texts(tree, "//section/h2")
-    assert headings[:5] == ["Your works 2", "Account", "Pseuds 1", "Preferences", "Invitations"]
+    assert headings[0] == "Your works 2"
+    wanted = {"Writing 1 draft", "Account", "Pseuds 1", "Preferences", "Invitations"}
+    assert wanted <= set(headings)
     works = texts(tree, "//section[@aria-labelledby='works-heading']//li/a")
     assert sorted(works) == ["Draft One", "Posted One"]
     facts = dict(

@@ -453,4 +453,10 @@ def test_opds_bookmarks_through_a_token_address(followed, reader) -> None:
 
 
 def test_update_kinds_read_well() -> None:
-    assert [kind.label for kind in Update] == ["New chapter", "New work", "New work in a series"]
+    assert [kind.label for kind in Update] == [
+        "New chapter",
+        "New work",
+        "New work in a series",
+        "New comment",
+        "Reply to your comment",
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -10,9 +11,10 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Response, sync_playwright
 
 CHROMIUM = os.environ.get("QUIRE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("QUIRE_TEST_ARTIFACTS", "test-artifacts")) / "screenshots"
@@ -78,9 +80,9 @@ def admin_with_an_import(demo_url: str, demo_data_dir: Path) -> tuple[str, str]:
     return ADMIN
 
 
-@pytest.fixture(scope="session")
-def demo_url(demo_data_dir: Path) -> Iterator[str]:
-    data_dir = demo_data_dir
+@contextlib.contextmanager
+def serving(data_dir: Path, *options: str) -> Iterator[str]:
+    """`quire serve` on a free port over `data_dir` (`options` such as --demo); its URL."""
     port = _free_port()
     server = subprocess.Popen(
         [
@@ -88,7 +90,7 @@ def demo_url(demo_data_dir: Path) -> Iterator[str]:
             "-m",
             "quire",
             "serve",
-            "--demo",
+            *options,
             "--data-dir",
             str(data_dir),
             "--port",
@@ -108,6 +110,20 @@ def demo_url(demo_data_dir: Path) -> Iterator[str]:
         server.wait(timeout=20)
 
 
+def run_quire(data_dir: Path, *args: str) -> str:
+    """Run a `quire` command on the archive in `data_dir`; what it printed."""
+    command = [sys.executable, "-m", "quire", "--data-dir", str(data_dir), *args]
+    done = subprocess.run(command, env=_quire_env(), check=False, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_data_dir: Path) -> Iterator[str]:
+    with serving(demo_data_dir, "--demo") as url:
+        yield url
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
@@ -116,6 +132,31 @@ def browser() -> Iterator[Browser]:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+def strict_context(browser: Browser, **options: Any) -> tuple[BrowserContext, list[str]]:
+    """A browser context whose `errors` list every console error and uncaught exception
+    (a script or style the content security policy refused is one), and every page
+    served without the site's policy; tests using it assert the list stays empty."""
+    options.setdefault("viewport", {"width": 1280, "height": 900})
+    context = browser.new_context(**options)
+    errors: list[str] = []
+    context.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    context.on("weberror", lambda error: errors.append(str(error.error)))
+
+    def policed(response: Response) -> None:
+        policy = response.headers.get("content-security-policy", "")
+        if response.request.resource_type == "document" and SCRIPTS_FROM_SELF not in policy:
+            errors.append(f"{response.url} was served without the site's policy: {policy!r}")
+
+    context.on("response", policed)
+    return context, errors
+
+
+SCRIPTS_FROM_SELF = "script-src 'self';"
+"""The part of the site's content security policy that forbids inline script."""
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import screenshot
-from tests.browser.test_reading_comfort import _strict_context
+from tests.browser.conftest import screenshot, strict_context
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +51,7 @@ def test_sign_up_confirm_log_in_and_change_a_preference(
     demo_data_dir: Path,
     admin_with_an_import: tuple[str, str],
 ) -> None:
-    context, errors = _strict_context(browser, color_scheme="light")
+    context, errors = strict_context(browser, color_scheme="light")
     page = context.new_page()
 
     # An admin opens sign-up to everyone.
@@ -132,7 +131,7 @@ def test_sign_up_confirm_log_in_and_change_a_preference(
 
 
 def test_account_pages_fit_a_phone(browser: Browser, demo_url: str) -> None:
-    context, errors = _strict_context(
+    context, errors = strict_context(
         browser, viewport={"width": 390, "height": 844}, is_mobile=True, color_scheme="dark"
     )
     page = context.new_page()

@@ -9,20 +9,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import ARTIFACTS, screenshot
+from tests.browser.conftest import ARTIFACTS, screenshot, strict_context
 
 pytestmark = pytest.mark.browser
 
 MULTI_CHAPTER_WORK = "An Inventory of Small Kindnesses"
-STRICT_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'"
-)
 SETTINGS = "quire-reading"
 
 # Background colours of <body>, per theme (quire.css).
@@ -91,31 +86,10 @@ CONTRAST_FAILURES = """
 """
 
 
-def _with_strict_csp(route: Route) -> None:
-    if route.request.resource_type != "document":
-        route.continue_()
-        return
-    response = route.fetch()
-    headers = {**response.headers, "content-security-policy": STRICT_CSP}
-    route.fulfill(response=response, headers=headers)
-
-
-def _strict_context(browser: Browser, **options: Any) -> tuple[BrowserContext, list[str]]:
-    options.setdefault("viewport", {"width": 1280, "height": 900})
-    context = browser.new_context(**options)
-    context.route("**/*", _with_strict_csp)
-    errors: list[str] = []
-    context.on(
-        "console", lambda message: errors.append(message.text) if message.type == "error" else None
-    )
-    context.on("weberror", lambda error: errors.append(str(error.error)))
-    return context, errors
-
-
 @pytest.fixture
 def reader(browser: Browser) -> Iterator[Page]:
     """A reader on a light-mode device; fails if the console shows an error."""
-    context, errors = _strict_context(browser, color_scheme="light")
+    context, errors = strict_context(browser, color_scheme="light")
     yield context.new_page()
     context.close()
     assert errors == []
@@ -124,7 +98,7 @@ def reader(browser: Browser) -> Iterator[Page]:
 @pytest.fixture
 def night_reader(browser: Browser) -> Iterator[Page]:
     """A reader whose device is in dark mode."""
-    context, errors = _strict_context(browser, color_scheme="dark")
+    context, errors = strict_context(browser, color_scheme="dark")
     yield context.new_page()
     context.close()
     assert errors == []
@@ -500,7 +474,7 @@ def test_without_javascript_the_page_reads_normally(browser: Browser, demo_url: 
 
 
 def test_the_panel_fits_a_phone(browser: Browser, demo_url: str) -> None:
-    phone, errors = _strict_context(
+    phone, errors = strict_context(
         browser, viewport={"width": 390, "height": 844}, is_mobile=True, color_scheme="light"
     )
     page = phone.new_page()

@@ -6,9 +6,7 @@ claimed by any importer.
 
 from __future__ import annotations
 
-import io
 import threading
-import zipfile
 from collections.abc import Callable
 
 import pytest
@@ -17,6 +15,7 @@ from hypothesis import strategies as st
 
 from quire.core.documents import ParsedWork
 from quire.core.importers import ImportProblem, SourceFile, default_registry
+from tests.zips import zip_of
 
 SECONDS_ALLOWED = 120
 """A generous bound that only a hang (not a slow machine) exceeds."""
@@ -120,15 +119,7 @@ def test_empty_file_is_a_clear_problem() -> None:
     assert isinstance(problem, ImportProblem)
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
-EPUB = _zip(
+EPUB = zip_of(
     {
         "mimetype": b"application/epub+zip",
         "META-INF/container.xml": b'<?xml version="1.0"?><container version="1.0" '

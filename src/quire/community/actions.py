@@ -1,4 +1,5 @@
-"""Every write of kudos, hits, bookmarks, subscriptions and inbox entries goes through here.
+"""Every write of kudos, hits, bookmarks, subscriptions, inbox entries, reading history,
+mutes and blocks goes through here.
 
 Each action checks what the reader may do (quire.core.visibility through
 quire.permissions), keeps the work's counts in WorkStats right and, when search
@@ -12,22 +13,38 @@ from datetime import date
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from quire.community.models import (
+    Block,
     Bookmark,
     BookmarkTagging,
+    HistorySetting,
     HitVisit,
     InboxEntry,
     Kudos,
+    Mute,
+    Reading,
     Subscription,
     WorkStats,
 )
+from quire.community.queries import (
+    blocked_by_a_creator,
+    keeps_history,
+    mute_block_refusal_for,
+)
 from quire.community.updates import is_anonymous_account
+from quire.core.moderation import BARRED_REFUSAL
 from quire.core.sanitize import sanitize_html
 from quire.core.tags import TagType
-from quire.core.visibility import Viewer, can_leave_kudos, can_view_work, is_creator
+from quire.core.visibility import (
+    Viewer,
+    can_leave_kudos,
+    can_participate,
+    can_view_work,
+    is_creator,
+)
 from quire.people.models import Pseud, User
 from quire.permissions import series_filter, viewer_for
 from quire.search.indexing import reindex_after_commit
@@ -35,7 +52,7 @@ from quire.search.models import PendingIndexing
 from quire.tags.actions import find_or_create_tags
 from quire.tags.models import Tag
 from quire.tags.queries import tags_named
-from quire.works.models import Series, Work
+from quire.works.models import Chapter, Series, Work
 
 NOTES_LIMIT = 5_000
 """AO3's limit on a bookmark's notes, in characters."""
@@ -69,10 +86,15 @@ def do_leave_kudos(
     address or one browser session (both come as keyed hashes, never in clear)."""
     viewer = viewer_for(user) if user is not None else Viewer()
     access = work.access()
+    if not can_participate(viewer):
+        raise Refused(BARRED_REFUSAL)
     if is_creator(viewer, access):
         raise Refused("You can't leave kudos on your own work.")
     if not can_leave_kudos(viewer, access):
         raise Refused("Kudos can only be left on posted works.")
+    if blocked_by_a_creator(work, user):
+        # Said without naming the block: blocking is private (AO3 hides the button too).
+        raise Refused("Sorry, you can't leave kudos on this work.")
     if user is None and not guest_address:
         raise Refused("We couldn't tell who you are, so no kudos were left.")
     given = Kudos.objects.filter(work=work)
@@ -172,6 +194,8 @@ def do_save_bookmark(
     """Bookmark a work or a series, or change the reader's bookmark of it (one each)."""
     if (work is None) == (series is None):
         raise ValueError("bookmark either a work or a series")
+    if not can_participate(viewer_for(user)):
+        raise Refused(BARRED_REFUSAL)
     if pseud.user_id != user.pk:
         raise Refused("You can only bookmark under your own pseuds.")
     if not _item_visible(user, work, series):
@@ -269,3 +293,115 @@ def do_mark_all_read(user: User) -> int:
 def do_delete_entries(user: User, entry_ids: Iterable[int]) -> int:
     deleted, _ = InboxEntry.objects.filter(user=user, pk__in=list(entry_ids)).delete()
     return deleted
+
+
+# Reading history and marked for later
+
+
+def do_record_reading(user: User, work: Work, *, chapter: Chapter | None = None) -> bool:
+    """Note a member's visit in their history (when, how often, the chapter they were on
+    or None for the whole work); returns whether it did. Never for a creator's own work,
+    a draft or a hidden work, nor for a member who asked the archive not to keep it."""
+    if not work.posted or work.hidden or is_creator(viewer_for(user), work.access()):
+        return False
+    if not keeps_history(user):
+        return False
+    visit = {
+        "last_visited": timezone.now(),
+        "chapter": chapter,
+        "chapters_seen": work.chapter_count,
+    }
+    readings = Reading.objects.filter(user=user, work=work)
+    if readings.update(visits=F("visits") + 1, **visit):
+        return True
+    try:
+        with transaction.atomic():
+            Reading.objects.create(user=user, work=work, visits=1, **visit)
+    except IntegrityError:  # another tab's visit made the row first
+        readings.update(visits=F("visits") + 1, **visit)
+    return True
+
+
+@transaction.atomic
+def do_mark_for_later(user: User, work: Work) -> Reading:
+    """AO3's "Mark for Later": the work goes on the member's list until they mark it read
+    (whether or not the archive keeps their history)."""
+    if not can_view_work(viewer_for(user), work.access()):
+        raise Refused("You can't mark a work you can't see.")
+    reading, _ = Reading.objects.get_or_create(user=user, work=work)
+    if not reading.marked_for_later:
+        reading.marked_for_later = True
+        reading.marked_at = timezone.now()
+        reading.save(update_fields=["marked_for_later", "marked_at"])
+    return reading
+
+
+@transaction.atomic
+def do_mark_as_read(user: User, work: Work) -> None:
+    """Take the work off the member's list; a reading with no visit then goes altogether."""
+    readings = Reading.objects.filter(user=user, work=work)
+    readings.filter(last_visited__isnull=True).delete()
+    readings.update(marked_for_later=False, marked_at=None)
+
+
+def do_delete_from_history(user: User, work_id: int) -> int:
+    """Forget the member's visits to one work; returns how many entries went."""
+    return _forget_visits(Reading.objects.filter(user=user, work_id=work_id))
+
+
+def do_clear_history(user: User) -> int:
+    """Forget all of the member's visits; returns how many entries went."""
+    return _forget_visits(Reading.objects.filter(user=user))
+
+
+@transaction.atomic
+def _forget_visits(readings: QuerySet[Reading]) -> int:
+    """Visits go; a work also marked for later stays on that list, with no visit."""
+    visited = readings.filter(last_visited__isnull=False)
+    kept = visited.filter(marked_for_later=True).update(
+        last_visited=None, visits=0, chapter=None, chapters_seen=0
+    )
+    gone, _ = visited.filter(marked_for_later=False).delete()
+    return kept + gone
+
+
+def do_keep_history(user: User, *, keep: bool) -> HistorySetting:
+    """Start or stop recording the member's visits; what is recorded stays until they
+    delete it."""
+    setting, _ = HistorySetting.objects.update_or_create(user=user, defaults={"keep_history": keep})
+    return setting
+
+
+# Mutes and blocks (private: the other member is never told)
+
+
+def _check_may(verb: str, user: User, other: User) -> None:
+    refusal = mute_block_refusal_for(verb, user, other)
+    if refusal is not None:
+        raise Refused(refusal)
+
+
+def do_mute(user: User, other: User) -> Mute:
+    """Hide `other`'s works from the member's listings and searches, and their comments."""
+    _check_may("mute", user, other)
+    return Mute.objects.get_or_create(user=user, muted=other)[0]
+
+
+def do_block(user: User, other: User) -> Block:
+    """Stop `other` commenting on, replying to or giving kudos to the member's works, and
+    crediting the member as a co-creator or gift recipient."""
+    _check_may("block", user, other)
+    return Block.objects.get_or_create(user=user, blocked=other)[0]
+
+
+def do_unmute(user: User, other: User) -> bool:
+    return _undone(Mute.objects.filter(user=user, muted=other))
+
+
+def do_unblock(user: User, other: User) -> bool:
+    return _undone(Block.objects.filter(user=user, blocked=other))
+
+
+def _undone(choices: QuerySet[Mute] | QuerySet[Block]) -> bool:
+    deleted, _ = choices.delete()
+    return deleted > 0

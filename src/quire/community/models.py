@@ -1,4 +1,5 @@
-"""What readers give back and keep: kudos, hits, bookmarks, subscriptions and the inbox.
+"""What readers give back and keep: kudos, hits, bookmarks, subscriptions and the inbox;
+their reading history and marked-for-later list; whom they muted or blocked.
 
 Counts live in WorkStats, one row per work beside it (AO3 keeps its stat counters
 apart from the work the same way), so a hit never rewrites the work's own row and
@@ -8,7 +9,7 @@ listings read the counts with one join. quire.community.actions keeps them right
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
 from quire.people.models import Pseud, User
@@ -25,6 +26,9 @@ class WorkStats(models.Model):
     kudos = models.PositiveIntegerField(default=0)
     hits = models.PositiveBigIntegerField(default=0)
     bookmarks = models.PositiveIntegerField(default=0, help_text="Public bookmarks only.")
+    comments = models.PositiveIntegerField(
+        default=0, help_text="Comments everyone can read (quire.comments keeps it)."
+    )
 
     class Meta:
         verbose_name_plural = "work stats"
@@ -225,6 +229,8 @@ class Update(models.TextChoices):
     CHAPTER = "chapter", "New chapter"
     WORK = "work", "New work"
     SERIES = "series", "New work in a series"
+    COMMENT = "comment", "New comment"
+    REPLY = "reply", "Reply to your comment"
 
 
 class Announcement(models.Model):
@@ -239,7 +245,8 @@ class Announcement(models.Model):
 
 
 class InboxEntry(models.Model):
-    """One update for one subscriber: a chapter, a work, or a work added to a series."""
+    """One update for one member: a chapter, a work, or a work added to a series (for a
+    subscriber); a comment on their work or a reply to their comment (quire.comments)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="inbox")
     kind = models.CharField(max_length=10, choices=Update.choices)
@@ -249,6 +256,9 @@ class InboxEntry(models.Model):
     )
     series = models.ForeignKey(
         Series, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    comment = models.ForeignKey(
+        "comments.Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -272,7 +282,118 @@ class InboxEntry(models.Model):
         return self.read_at is not None
 
     def target_url(self) -> str:
-        """Where the update is: the new chapter, else the work."""
+        """Where the update is: the comment, the new chapter, else the work."""
+        if self.comment_id is not None:
+            return reverse("comments:comment", args=[self.comment_id])
         if self.chapter_id is not None:
             return reverse("works:chapter", args=[self.work_id, self.chapter_id])
         return reverse("works:work", args=[self.work_id])
+
+
+class Reading(models.Model):
+    """A reader's history with one work (AO3's Reading): when they last opened it, how
+    often, the chapter they were on, and whether they marked it for later.
+
+    A work only marked for later has no visit yet (last_visited empty); deleting it from
+    the history keeps the mark, and marking it read forgets a row with no visit.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="readings")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="readings")
+    chapter = models.ForeignKey(
+        Chapter,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The chapter last opened on its own; empty after reading the whole work.",
+    )
+    last_visited = models.DateTimeField(null=True, blank=True)
+    visits = models.PositiveIntegerField(default=0)
+    chapters_seen = models.PositiveIntegerField(
+        default=0, help_text="The work's posted chapters at the last visit: more now is an update."
+    )
+    marked_for_later = models.BooleanField(default=False)
+    marked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("user", "work", name="one_reading_per_work"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-last_visited"], name="history_by_user"),
+            models.Index(
+                fields=["user", "-marked_at"],
+                condition=Q(marked_for_later=True),
+                name="marked_for_later_by_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.work_id}"
+
+    @property
+    def update_available(self) -> bool:
+        """The work has more posted chapters than when the reader last opened it."""
+        return self.last_visited is not None and self.work.chapter_count > self.chapters_seen
+
+
+class HistorySetting(models.Model):
+    """Whether the archive keeps a member's reading history (kept unless they say not);
+    the row is made the first time they change it."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="history_setting"
+    )
+    keep_history = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"History of {self.user_id}: {'kept' if self.keep_history else 'not kept'}"
+
+
+class _PersonalChoice(models.Model):
+    """What one member chose about another, for themselves alone: nobody else is told."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="%(class)ss")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+
+def _once_and_not_oneself(other: str, noun: str, gerund: str) -> list[models.BaseConstraint]:
+    return [
+        models.UniqueConstraint("user", other, name=f"one_{noun}_per_pair"),
+        models.CheckConstraint(condition=~Q(user=F(other)), name=f"no_{gerund}_oneself"),
+    ]
+
+
+class Mute(_PersonalChoice):
+    """A member who never wants to see another's works or comments in their listings.
+
+    quire.permissions reads it by its relation name ("muted_by") to leave muted
+    creators' works out of listings.
+    """
+
+    muted = models.ForeignKey(User, on_delete=models.CASCADE, related_name="muted_by")
+
+    class Meta(_PersonalChoice.Meta):
+        constraints = _once_and_not_oneself("muted", "mute", "muting")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} muted {self.muted_id}"
+
+
+class Block(_PersonalChoice):
+    """A member who does not want another to reach them: no comments, replies or kudos
+    on their works, no co-creator invitation or gift from the one blocked."""
+
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocked_by")
+
+    class Meta(_PersonalChoice.Meta):
+        constraints = _once_and_not_oneself("blocked", "block", "blocking")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} blocked {self.blocked_id}"

@@ -1,23 +1,44 @@
-"""Every read of kudos, bookmarks, subscriptions and the inbox goes through here.
+"""Every read of kudos, bookmarks, subscriptions, the inbox, reading history, mutes and
+blocks goes through here.
 
-Bookmarks start from quire.permissions.bookmark_filter and inbox entries from
-work_filter, so a reader never sees a bookmark, an update or a feed entry about a
-work they may not see, and never anyone else's private bookmark.
+Bookmarks start from quire.permissions.bookmark_filter, inbox entries and history from
+work_filter, so a reader never sees a bookmark, an update, a history entry or a feed
+entry about a work they may not see, and never anyone else's private bookmark. Mutes
+and blocks are their owner's alone: nothing here tells anyone who muted or blocked them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from quire.community.models import Bookmark, BookmarkTagging, InboxEntry, Kudos, Subscription
-from quire.core.community import Phrase, kudos_phrases
+from quire.community.models import (
+    Block,
+    Bookmark,
+    BookmarkTagging,
+    HistorySetting,
+    InboxEntry,
+    Kudos,
+    Mute,
+    Reading,
+    Subscription,
+)
+from quire.core.community import Phrase, kudos_phrases, mute_block_refusal
 from quire.core.visibility import Viewer
-from quire.people.models import User
-from quire.permissions import bookmark_filter, viewer_for, work_filter
+from quire.people.models import Pseud, User
+from quire.permissions import (
+    bookmark_filter,
+    chapter_filter,
+    unmuted_filter,
+    viewer_for,
+    work_filter,
+)
 from quire.tags.queries import tags_named
-from quire.works.models import Creatorship, FilterTagging, Series, SeriesPart, Work
+from quire.works.models import Chapter, Creatorship, FilterTagging, Series, SeriesPart, Work
 from quire.works.queries import visible_series, visible_works
 
 KUDOS_NAMES = 50
@@ -76,6 +97,17 @@ def visible_bookmarks(viewer: Viewer) -> QuerySet[Bookmark]:
     """Bookmarks the viewer may see, newest first, with what a listing shows."""
     return _with_items(Bookmark.objects.filter(bookmark_filter(viewer)), viewer).order_by(
         "-created_at", "-id"
+    )
+
+
+def listed_bookmarks(viewer: Viewer) -> QuerySet[Bookmark]:
+    """The bookmark search's listing: visible bookmarks, less those made by members the
+    viewer muted and those of works by creators they muted."""
+    bookmarks = visible_bookmarks(viewer)
+    if viewer.user_id is None:
+        return bookmarks
+    return bookmarks.exclude(user__muted_by__user_id=viewer.user_id).filter(
+        Q(work__isnull=True) | unmuted_filter(viewer, prefix="work__")
     )
 
 
@@ -179,7 +211,7 @@ def inbox_of(user: User, *, unread_only: bool = False) -> QuerySet[InboxEntry]:
         InboxEntry.objects.filter(user=user)
         .filter(work_filter(viewer, prefix="work__"))
         .filter(Q(chapter__isnull=True) | Q(chapter__posted=True))
-        .select_related("work", "chapter", "series")
+        .select_related("work", "chapter", "series", "comment__pseud")
         .prefetch_related(
             Prefetch(
                 "work__creatorships", queryset=Creatorship.objects.select_related("pseud__user")
@@ -237,3 +269,136 @@ def subscribed_works_for(user: User) -> QuerySet[Work]:
         | Q(pk__in=Creatorship.objects.filter(pseud__user_id__in=creator_ids).values("work_id"))
     )
     return visible_works(viewer_for(user)).filter(of_subscriptions).order_by("-updated", "-id")
+
+
+# Reading history and marked for later
+
+
+def keeps_history(user: User) -> bool:
+    """Whether the archive records the member's visits (yes, until they say not)."""
+    return not HistorySetting.objects.filter(user=user, keep_history=False).exists()
+
+
+def reading_of(user: User, work: Work) -> Reading | None:
+    return Reading.objects.filter(user=user, work=work).first()
+
+
+def _readings(user: User) -> QuerySet[Reading]:
+    """The member's readings of works they may (still) see, each with its work's blurb
+    and the chapter they were on while they may still read it."""
+    viewer = viewer_for(user)
+    return (
+        Reading.objects.filter(user=user)
+        .filter(work_filter(viewer, prefix="work__"))
+        .prefetch_related(
+            Prefetch("work", queryset=visible_works(viewer)),
+            Prefetch("chapter", queryset=Chapter.objects.filter(chapter_filter(viewer))),
+        )
+    )
+
+
+def history_of(user: User) -> QuerySet[Reading]:
+    """The works the member opened, the latest visit first."""
+    return _readings(user).filter(last_visited__isnull=False).order_by("-last_visited", "-id")
+
+
+def marked_for_later_by(user: User) -> QuerySet[Reading]:
+    """The works the member marked for later, the latest mark first."""
+    return _readings(user).filter(marked_for_later=True).order_by("-marked_at", "-id")
+
+
+# Mutes and blocks
+
+
+Person = AbstractBaseUser | AnonymousUser | Viewer | int | None
+"""Who a question is about: an account, a request's user, a Viewer, an id, or nobody."""
+
+
+def _user_id(person: Person) -> int | None:
+    """The account's id, whatever stands for it; None for a guest."""
+    if person is None or isinstance(person, int):
+        return person
+    if isinstance(person, Viewer):
+        return person.user_id
+    return person.pk if person.is_authenticated else None
+
+
+def muted_user_ids(viewer: Person) -> set[int]:
+    """The members whose works and comments the viewer never wants to see (none for a
+    guest). quire.comments hides those people's comments with it."""
+    user_id = _user_id(viewer)
+    if user_id is None:
+        return set()
+    return set(Mute.objects.filter(user_id=user_id).values_list("muted_id", flat=True))
+
+
+def muted_pseud_ids(viewer: Viewer) -> frozenset[int]:
+    """Every pseud of every member the viewer muted: search leaves their works out as it
+    does an excluded creator's (SearchQuery.exclude_creator_ids)."""
+    if viewer.user_id is None:
+        return frozenset()
+    muted = Pseud.objects.filter(user__muted_by__user_id=viewer.user_id)
+    return frozenset(muted.values_list("pk", flat=True))
+
+
+def mute_block_refusal_for(verb: str, user: User, other: User) -> str | None:
+    """Why `user` may not mute (or block) `other`, or None when they may: not themselves,
+    not the archive's staff (quire.core.community.mute_block_refusal)."""
+    return mute_block_refusal(
+        verb,
+        actor_id=user.pk,
+        target_id=other.pk,
+        target_is_staff=other.is_staff or other.is_superuser,
+    )
+
+
+def has_muted(user: User, other: User) -> bool:
+    return Mute.objects.filter(user=user, muted=other).exists()
+
+
+def has_blocked(user: User, other: User) -> bool:
+    return Block.objects.filter(user=user, blocked=other).exists()
+
+
+def is_blocked(*, by_user: Person, user: Person) -> bool:
+    """Whether `by_user` blocked `user`: then `user` may not comment on, reply to or give
+    kudos to `by_user`'s works, nor credit them as a co-creator or gift recipient. A
+    guest is never blocked (nobody can block a guest), and a guest blocks nobody."""
+    blocker_id, blocked_id = _user_id(by_user), _user_id(user)
+    if blocker_id is None or blocked_id is None:
+        return False
+    return Block.objects.filter(user_id=blocker_id, blocked_id=blocked_id).exists()
+
+
+def blockers_among(user: Person, among: Iterable[int]) -> set[int]:
+    """Which of the members `among` blocked `user`, in one query: whom a work's gift and
+    co-creator fields may not name when `user` fills them in."""
+    user_id = _user_id(user)
+    if user_id is None:
+        return set()
+    blocks = Block.objects.filter(blocked_id=user_id, user_id__in=list(among))
+    return set(blocks.values_list("user_id", flat=True))
+
+
+def blocked_by_a_creator(work: Work, user: Person) -> bool:
+    """Whether any of the work's creators blocked `user` (as AO3: one is enough)."""
+    user_id = _user_id(user)
+    if user_id is None:
+        return False
+    creators = Creatorship.objects.filter(work=work).values("pseud__user_id")
+    return Block.objects.filter(user_id__in=creators, blocked_id=user_id).exists()
+
+
+def muted_people(user: User) -> QuerySet[User]:
+    """Whom the member muted, each with `since`, the latest first."""
+    return _chosen_people(user, "muted_by")
+
+
+def blocked_people(user: User) -> QuerySet[User]:
+    """Whom the member blocked, each with `since`, the latest first."""
+    return _chosen_people(user, "blocked_by")
+
+
+def _chosen_people(user: User, relation: str) -> QuerySet[User]:
+    chosen = User.objects.filter(**{f"{relation}__user": user})
+    return chosen.annotate(since=F(f"{relation}__created_at")).order_by("-since", "username")

@@ -1,4 +1,5 @@
-"""Kudos, bookmark and subscription buttons, bookmark listings and the inbox.
+"""Kudos, bookmark and subscription buttons, bookmark listings, the inbox, the reading
+history and marked-for-later list, and muting and blocking.
 
 Every button is a POST form that works without JavaScript and comes back to the
 page it was pressed on; views parse the request, call one action or query, render.
@@ -6,6 +7,8 @@ page it was pressed on; views parse the request, call one action or query, rende
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import cast
 
 from django.contrib import messages
@@ -20,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from quire.community import actions, queries
 from quire.community.forms import BookmarkForm, BookmarkSearchForm
-from quire.community.models import Bookmark, Subscription
+from quire.community.models import Bookmark, Reading, Subscription
 from quire.community.visitors import guest_keys
 from quire.people.models import User
 from quire.people.queries import user_named
@@ -30,6 +33,7 @@ from quire.works.queries import visible_series, visible_works
 
 BOOKMARKS_PER_PAGE = 20
 ENTRIES_PER_PAGE = 30
+READINGS_PER_PAGE = 20
 
 
 def _member(request: HttpRequest) -> User:
@@ -38,12 +42,17 @@ def _member(request: HttpRequest) -> User:
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     """To the page the form came from (its `next` field), if it is one of ours."""
+    return redirect(_next(request, fallback))
+
+
+def _next(request: HttpRequest, fallback: str) -> str:
+    """The `next` field or parameter when it is a page of ours, else `fallback`."""
     target = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = fallback
-    return redirect(target)
+        return fallback
+    return target
 
 
 def _visible_work(request: HttpRequest, work_id: int) -> Work:
@@ -154,7 +163,7 @@ def _bookmark_listing(
 
 
 def bookmark_search(request: HttpRequest) -> HttpResponse:
-    bookmarks = queries.visible_bookmarks(viewer_for(request.user))
+    bookmarks = queries.listed_bookmarks(viewer_for(request.user))
     return _bookmark_listing(request, bookmarks, "Bookmarks")
 
 
@@ -285,3 +294,190 @@ def open_entry(request: HttpRequest, entry_id: int) -> HttpResponse:
     if not entry.is_read:
         actions.do_mark_read(user, [entry.pk])
     return redirect(entry.target_url())
+
+
+# Reading history and marked for later
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    """The works the reader opened, the latest visit first."""
+    return _reading_list(request, queries.history_of(_member(request)), "history")
+
+
+@login_required
+def marked_for_later(request: HttpRequest) -> HttpResponse:
+    return _reading_list(request, queries.marked_for_later_by(_member(request)), "later")
+
+
+def _reading_list(request: HttpRequest, readings: QuerySet[Reading], showing: str) -> HttpResponse:
+    page = Paginator(readings, READINGS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "showing": showing,
+        "keeps_history": queries.keeps_history(_member(request)),
+    }
+    return render(request, "community/history.html", context)
+
+
+@login_required
+@require_POST
+def mark_for_later(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = _visible_work(request, work_id)
+    try:
+        actions.do_mark_for_later(_member(request), work)
+    except actions.Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"“{work.title}” is marked for later.")
+    return _back(request, work.get_absolute_url())
+
+
+@login_required
+@require_POST
+def mark_as_read(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = _visible_work(request, work_id)
+    actions.do_mark_as_read(_member(request), work)
+    messages.success(request, f"“{work.title}” is no longer marked for later.")
+    return _back(request, work.get_absolute_url())
+
+
+@login_required
+@require_POST
+def delete_from_history(request: HttpRequest, work_id: int) -> HttpResponse:
+    if actions.do_delete_from_history(_member(request), work_id):
+        messages.success(request, "Deleted from your history.")
+    return _back(request, reverse("community:history"))
+
+
+@login_required
+@require_POST
+def clear_history(request: HttpRequest) -> HttpResponse:
+    count = actions.do_clear_history(_member(request))
+    messages.success(
+        request, f"Your history is cleared ({count} entr{'y' if count == 1 else 'ies'})."
+    )
+    return redirect("community:history")
+
+
+@login_required
+@require_POST
+def history_setting(request: HttpRequest) -> HttpResponse:
+    """Start or stop keeping the reader's history (the form says which: keep=yes/no)."""
+    keep = request.POST.get("keep") == "yes"
+    actions.do_keep_history(_member(request), keep=keep)
+    if keep:
+        messages.success(request, "Your history is kept again from now on.")
+    else:
+        messages.success(
+            request, "Your history is no longer kept. What it holds stays until you delete it."
+        )
+    return redirect("community:history")
+
+
+# Muting and blocking
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """Muting or blocking, as its pages and buttons say it."""
+
+    verb: str
+    done: str
+    title: str
+    do: Callable[[User, User], object]
+    undo: Callable[[User, User], bool]
+    is_on: Callable[[User, User], bool]
+    listing: Callable[[User], QuerySet[User]]
+    effects: tuple[str, ...]
+    empty: str
+
+
+CHOICES = {
+    "mute": Choice(
+        verb="mute",
+        done="muted",
+        title="Muted users",
+        do=actions.do_mute,
+        undo=actions.do_unmute,
+        is_on=queries.has_muted,
+        listing=queries.muted_people,
+        effects=(
+            "Their works won't show in your works listings, tag pages, searches, bookmark "
+            "listings or e-reader catalog.",
+            "Their comments will be hidden from you.",
+            "You can still open their works and their pages directly.",
+        ),
+        empty="You haven't muted anyone.",
+    ),
+    "block": Choice(
+        verb="block",
+        done="blocked",
+        title="Blocked users",
+        do=actions.do_block,
+        undo=actions.do_unblock,
+        is_on=queries.has_blocked,
+        listing=queries.blocked_people,
+        effects=(
+            "They won't be able to comment on your works, reply to your comments, or leave "
+            "kudos on your works.",
+            "They won't be able to add you as a co-creator or give you a gift.",
+            "You will still see their works: mute them too if you'd rather not.",
+        ),
+        empty="You haven't blocked anyone.",
+    ),
+}
+
+
+def _other(username: str) -> User:
+    other = user_named(username)
+    if other is None:
+        raise Http404(f"No member named {username}.")
+    return other
+
+
+@login_required
+def choose(request: HttpRequest, username: str, kind: str) -> HttpResponse:
+    """GET: what muting (or blocking) someone does, and a button to do it. POST: do it."""
+    choice, other = CHOICES[kind], _other(username)
+    if request.method != "POST":
+        context = {
+            "choice": choice,
+            "kind": kind,
+            "other": other,
+            "refusal": queries.mute_block_refusal_for(kind, _member(request), other),
+            "already": choice.is_on(_member(request), other),
+            "next": _next(request, other.get_absolute_url()),
+        }
+        return render(request, "community/mute_block_confirm.html", context)
+    try:
+        choice.do(_member(request), other)
+    except actions.Refused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, f"You {choice.done} {other.username}. They won't be told.")
+    return _back(request, reverse(f"community:{choice.done}"))
+
+
+@login_required
+@require_POST
+def unchoose(request: HttpRequest, username: str, kind: str) -> HttpResponse:
+    choice, other = CHOICES[kind], _other(username)
+    if choice.undo(_member(request), other):
+        messages.success(request, f"You un{choice.done} {other.username}.")
+    return _back(request, reverse(f"community:{choice.done}"))
+
+
+@login_required
+def chosen(request: HttpRequest, kind: str) -> HttpResponse:
+    """The members the reader muted (or blocked), each with its Unmute button, and a
+    form to mute someone by name."""
+    choice = CHOICES[kind]
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()
+        if user_named(username) is None:
+            messages.error(request, f"There is no member named “{username}”.")
+            return redirect(f"community:{choice.done}")
+        return choose(request, username, kind)
+    context = {"choice": choice, "kind": kind, "people": choice.listing(_member(request))}
+    return render(request, "community/mute_block_list.html", context)

@@ -18,6 +18,8 @@ import regex
 USERNAME_MIN: Final = 3
 USERNAME_MAX: Final = 40
 PSEUD_NAME_MAX: Final = 40
+ORPHAN_USERNAME: Final = "orphan_account"
+"""The account orphaned works move to (AO3's name); nobody may sign up under it."""
 
 # Letters and digits of any script, with single underscores or hyphens between
 # them: no "@" (it would read as an email address at login), no dots or spaces.
@@ -35,6 +37,8 @@ def username_problem(username: str) -> str | None:
         return (
             "Use letters and numbers, with single underscores or hyphens between them (no spaces)."
         )
+    if username.lower() == ORPHAN_USERNAME:
+        return "That name belongs to the archive's orphaned works."
     return None
 
 

@@ -52,3 +52,16 @@ def visitor_key(secret: str, *parts: str) -> str:
     the archive's secret, so no address is ever stored."""
     message = "\x1f".join(parts).encode()
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:40]
+
+
+def mute_block_refusal(
+    verb: str, *, actor_id: int, target_id: int, target_is_staff: bool
+) -> str | None:
+    """Why a member may not mute or block someone, or None when they may (AO3's limits):
+    never themselves, and never the archive's staff, who must be able to reach everyone
+    (AO3 does not let anyone block its official accounts)."""
+    if actor_id == target_id:
+        return f"You can't {verb} yourself."
+    if target_is_staff:
+        return f"You can't {verb} the archive's staff."
+    return None

@@ -15,6 +15,7 @@ import io
 import json
 import os
 import re
+import shutil
 import tempfile
 import time
 import unicodedata
@@ -137,6 +138,10 @@ class DownloadCache:
         self._store(path, data)
         self._remove_other_versions(path.parent, key.version)
         return CachedFile(io.BytesIO(data), created=True)
+
+    def forget(self, work_id: int) -> None:
+        """Remove every file kept for a work (it was deleted, or its byline changed)."""
+        shutil.rmtree(self.root / str(work_id), ignore_errors=True)
 
     def _store(self, path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

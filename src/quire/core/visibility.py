@@ -12,10 +12,15 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Viewer:
-    """The person looking: a guest (user_id None), a member, or an admin."""
+    """The person looking: a guest (user_id None), a member, or an admin.
+
+    `suspended` marks a member whose account is suspended or banned right now
+    (quire.core.moderation.is_barred): they may still read, not take part.
+    """
 
     user_id: int | None = None
     is_admin: bool = False
+    suspended: bool = False
 
     @property
     def is_authenticated(self) -> bool:
@@ -57,7 +62,7 @@ def can_view_chapter(viewer: Viewer, work: WorkAccess, *, chapter_posted: bool) 
 
 
 def can_edit_work(viewer: Viewer, work: WorkAccess) -> bool:
-    return is_creator(viewer, work)
+    return is_creator(viewer, work) and can_participate(viewer)
 
 
 def can_download_work(viewer: Viewer, work: WorkAccess) -> bool:
@@ -77,10 +82,16 @@ def sign_in_would_allow_download(viewer: Viewer, work: WorkAccess) -> bool:
     return not viewer.is_authenticated and work.posted and not work.hidden and work.restricted
 
 
+def can_participate(viewer: Viewer) -> bool:
+    """Whether the viewer may add to the archive at all (post, comment, give kudos,
+    bookmark): everyone but a suspended or banned member."""
+    return not viewer.suspended
+
+
 def can_leave_kudos(viewer: Viewer, work: WorkAccess) -> bool:
     """Kudos thank a creator for a work the reader can see in public: never one's own
     work, and never a draft or a hidden work (not even the admins who can see one)."""
-    if is_creator(viewer, work) or not work.posted or work.hidden:
+    if not can_participate(viewer) or is_creator(viewer, work) or not work.posted or work.hidden:
         return False
     return can_view_work(viewer, work)
 

@@ -13,7 +13,7 @@ from quire.core.tags import TagType
 from quire.core.visibility import Viewer
 from quire.feeds.models import SELECTOR_LENGTH, FeedToken
 from quire.people.models import Pseud, User
-from quire.permissions import download_filter
+from quire.permissions import download_filter, is_barred_now
 from quire.tags.models import Tag
 from quire.works.models import Series
 
@@ -23,13 +23,14 @@ def token_of(user: User) -> FeedToken | None:
 
 
 def reader_for_token(key: str) -> User | None:
-    """The active member a catalog URL's token belongs to; the secret part is compared
-    in constant time, so response times say nothing about how much of it was right."""
+    """The active member (not banned or suspended) a catalog URL's token belongs to; the
+    secret part is compared in constant time, so response times say nothing about how
+    much of it was right."""
     selector, secret = key[:SELECTOR_LENGTH], key[SELECTOR_LENGTH:]
     token = FeedToken.objects.select_related("user").filter(selector=selector).first()
     if token is None or not hmac.compare_digest(token.secret.encode(), secret.encode()):
         return None
-    return token.user if token.user.is_active else None
+    return token.user if token.user.is_active and not is_barred_now(token.user) else None
 
 
 def tags_with_works(viewer: Viewer, tag_type: TagType) -> QuerySet[Tag]:

@@ -62,7 +62,13 @@ from quire.tags.models import Tag
 from quire.tags.queries import tag_for_url_part
 from quire.works import downloads
 from quire.works.models import Work
-from quire.works.queries import credited_to, downloadable_works, filed_under, in_series_order
+from quire.works.queries import (
+    credited_to,
+    downloadable_works,
+    filed_under,
+    in_series_order,
+    listed_downloads,
+)
 
 WEB_FEED_SIZE = 20
 """Entries in a tag's or creator's Atom feed: the most recently updated works."""
@@ -204,7 +210,7 @@ def root(request: HttpRequest, catalog: Catalog) -> HttpResponse:
 
 @catalog_view
 def recent(request: HttpRequest, catalog: Catalog) -> HttpResponse:
-    return _works_feed(catalog, downloadable_works(catalog.viewer), "Recently updated", "recent")
+    return _works_feed(catalog, listed_downloads(catalog.viewer), "Recently updated", "recent")
 
 
 @catalog_view
@@ -245,7 +251,7 @@ def tags_of_type(request: HttpRequest, catalog: Catalog, tag_type: str) -> HttpR
 @catalog_view
 def tag_works(request: HttpRequest, catalog: Catalog, name: str) -> HttpResponse:
     tag = _tag_or_404(name)
-    works = filed_under(downloadable_works(catalog.viewer), tag.merger or tag)
+    works = filed_under(listed_downloads(catalog.viewer), tag.merger or tag)
     return _works_feed(catalog, works, tag.display_name, "tag", {"name": name})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils import timezone
 from quire.core.documents import ParsedWork
 from quire.core.importers import ImporterRegistry, ImportProblem, SourceFile
 from quire.core.importers.pipeline import ReadDocument, read_document
+from quire.core.importers.sources import upload_sources
 from quire.imports.models import ImportBatch, ImportedFile, Outcome, WorkOrigin
 from quire.people.actions import do_get_placeholder_pseud
 from quire.people.models import Pseud, User
@@ -78,7 +80,7 @@ def _import_work(
     known_creators: dict[str, Pseud],
 ) -> ImportedFile:
     key = origin_key(parsed, document.name, index)
-    name = document.name if index == 0 else f"{document.name} (work {index + 1})"
+    name = _work_name(document, index)
     try:
         with transaction.atomic():
             origin = WorkOrigin.objects.select_related("work").filter(key=key).first()
@@ -127,6 +129,71 @@ def _import_work(
     if outcome != Outcome.UNCHANGED:  # only pseuds whose transaction committed
         known_creators.update(zip(parsed.creators, creators, strict=False))
     return record
+
+
+def _work_name(document: ReadDocument, index: int) -> str:
+    """How one work of a document is named in the history: the document, then "(work 2)"…"""
+    return document.name if index == 0 else f"{document.name} (work {index + 1})"
+
+
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+"""The most one upload may carry, all files together (the form refuses more)."""
+UPLOAD_UNPACKED_MAX_BYTES = 60 * 1024 * 1024
+"""The most a zip in an upload may unpack to."""
+UPLOAD_MAX_FILES = 200
+"""The most documents a zip in an upload may hold."""
+
+
+def do_upload(user: User, pseud: Pseud, files: Sequence[tuple[str, bytes]]) -> ImportBatch:
+    """A member's own files (or zips of them) read into drafts credited to one of their
+    pseuds, for them to review and post. Nothing is posted, and a bad file is recorded
+    with its reason while the rest go on."""
+    if pseud.user_id != user.pk:
+        raise ValueError("Works can only be uploaded under one of your own pseuds.")
+    batch = do_start_batch(
+        "Upload by " + user.username + ": " + ", ".join(name for name, _ in files), user
+    )
+    for name, data in files:
+        sources = upload_sources(
+            name,
+            data,
+            max_member_bytes=UPLOAD_UNPACKED_MAX_BYTES,
+            max_total_bytes=UPLOAD_UNPACKED_MAX_BYTES,
+            max_members=UPLOAD_MAX_FILES,
+        )
+        for source in sources:
+            _store_upload(batch, read_document(source), pseud)
+    return do_finish_batch(batch)
+
+
+def _store_upload(batch: ImportBatch, document: ReadDocument, pseud: Pseud) -> None:
+    if document.failure:
+        _record(batch, document.name, document.sha256, Outcome.FAILED, document.failure)
+        return
+    for index, parsed in enumerate(document.works):
+        name = _work_name(document, index)
+        try:
+            with transaction.atomic():
+                work = do_create_work(
+                    creators=[pseud],
+                    parsed=parsed,
+                    posted=False,
+                    disambiguate_tags=True,
+                    html_is_clean=True,
+                )
+                _place_in_series(work, parsed, pseud)
+                message = "; ".join(parsed.problems)
+                _record(
+                    batch,
+                    name,
+                    document.sha256,
+                    Outcome.CREATED,
+                    message,
+                    format=parsed.source_format,
+                    work=work,
+                )
+        except ValueError as error:
+            _record(batch, name, document.sha256, Outcome.FAILED, str(error))
 
 
 def _place_in_series(work: Work, parsed: ParsedWork, creator: Pseud) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from quire.imports.models import ImportBatch, ImportedFile, Outcome
+from quire.people.models import User
 
 
 def batches_with_counts() -> QuerySet[ImportBatch]:
@@ -22,3 +23,14 @@ def batches_with_counts() -> QuerySet[ImportBatch]:
 
 def files_of(batch: ImportBatch) -> QuerySet[ImportedFile]:
     return batch.files.select_related("work").order_by("id")
+
+
+def own_upload(user: User, batch_id: int) -> ImportBatch | None:
+    """An upload batch, only for the member who made it."""
+    return ImportBatch.objects.filter(pk=batch_id, started_by=user).first()
+
+
+def uploaded_files(batch: ImportBatch) -> list[ImportedFile]:
+    """The batch's files in order, each with its work (gone once discarded)."""
+    files = batch.files.select_related("work").annotate(chapter_total=Count("work__chapters"))
+    return list(files.order_by("id"))

@@ -17,7 +17,9 @@ from quire.core.accounts import (
     normalize_invitation_code,
     pseud_name_problem,
 )
+from quire.core.moderation import Action
 from quire.core.sanitize import sanitize_html
+from quire.moderation.audit import record
 from quire.people import emails, queries
 from quire.people.emails import Site
 from quire.people.models import (
@@ -84,7 +86,9 @@ def do_get_placeholder_pseud(name: str) -> Pseud:
     account (no password, flagged) whose default pseud carries the name, so a
     person can claim it later; the same name always finds the same account.
     """
-    name = " ".join(name.split())[:40] or "Anonymous"
+    # A "/" cannot be part of a pseud's URL (/users/<name>/pseuds/<pseud>/): every page
+    # linking the pseud would fail. Member pseuds cannot have one; a document's byline can.
+    name = " ".join(name.replace("/", "-").split())[:40] or "Anonymous"
     existing = Pseud.objects.filter(
         user__is_placeholder=True, is_default=True, name__iexact=name
     ).first()
@@ -253,6 +257,11 @@ def do_issue_invitations(admin: User, count: int, site: Site) -> list[Invitation
             request.invitation = invitation
             request.save(update_fields=["invitation"])
             invitations.append(invitation)
+        sent = ", ".join(invitation.email for invitation in invitations)
+        note = f"{len(invitations)} sent" + (f": {sent}" if sent else "")
+        record(
+            admin, Action.ISSUE_INVITATIONS, None, kind="queue", label="Invitation queue", note=note
+        )
     for invitation in invitations:
         emails.send_invitation(invitation, site)
     return invitations
@@ -264,15 +273,18 @@ def do_give_invitations(admin: User, member: User, count: int) -> list[Invitatio
     if member.is_placeholder or not member.is_active:
         raise AccountError(f"{member.username} cannot sign in, so cannot share invitations.")
     now = timezone.now()
-    return Invitation.objects.bulk_create(
-        Invitation(
-            code=new_invitation_code(),
-            owner=member,
-            issued_by=admin,
-            expires_at=now + _invitation_expiry(),
+    with transaction.atomic():
+        given = Invitation.objects.bulk_create(
+            Invitation(
+                code=new_invitation_code(),
+                owner=member,
+                issued_by=admin,
+                expires_at=now + _invitation_expiry(),
+            )
+            for _ in range(max(count, 0))
         )
-        for _ in range(max(count, 0))
-    )
+        record(admin, Action.GIVE_INVITATIONS, member, kind="user", note=f"{len(given)} to share")
+    return given
 
 
 def do_send_invitation(member: User, invitation: Invitation, email: str, site: Site) -> None:

@@ -11,10 +11,16 @@ from django.http import HttpRequest
 
 from quire.people import throttle
 from quire.people.models import User
+from quire.permissions import is_barred_now
 
 
 class LoginLocked(PermissionDenied):
     """Too many failed logins for this username or from this address, for now."""
+
+
+class AccountBarred(PermissionDenied):
+    """The account is banned, or suspended for now (quire.core.moderation); the login
+    form says so, with the reason, to whoever gave its right password."""
 
 
 def find_account(identifier: str) -> User | None:
@@ -39,7 +45,9 @@ def find_account(identifier: str) -> User | None:
 
 class AccountBackend(ModelBackend):
     """Django's model backend, by username or email, with Quire's refusals: placeholder
-    accounts (made by imports) never sign in, and a locked-out login is not even tried."""
+    accounts (made by imports) never sign in, a locked-out login is not even tried, and
+    a banned or suspended account is refused (a session it already has is ended by
+    quire.moderation.middleware, so get_user does not refuse it here)."""
 
     def authenticate(
         self,
@@ -59,9 +67,11 @@ class AccountBackend(ModelBackend):
             # Hash anyway, so a missing account takes as long to refuse as a wrong password.
             User().set_password(password)
             return None
-        if user.check_password(password) and self.user_can_authenticate(user):
-            return user
-        return None
+        if not (user.check_password(password) and self.user_can_authenticate(user)):
+            return None
+        if is_barred_now(user):
+            raise AccountBarred
+        return user
 
     def user_can_authenticate(self, user: User | AnonymousUser | None) -> bool:
         return super().user_can_authenticate(user) and not getattr(user, "is_placeholder", False)

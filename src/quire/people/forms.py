@@ -11,11 +11,14 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 
 from quire.core.accounts import USERNAME_MAX, username_problem
+from quire.core.moderation import standing_message
 from quire.people import queries, throttle
 from quire.people.backends import find_account
 from quire.people.models import ArchiveSettings, Invitation, Preferences, User
+from quire.permissions import standing_of
 
 
 def _minutes(seconds: int) -> str:
@@ -25,7 +28,8 @@ def _minutes(seconds: int) -> str:
 
 class LoginForm(AuthenticationForm):
     """Username or email and password, with the refusals spelled out: too many
-    failures, or an account whose email is not confirmed yet."""
+    failures, an account whose email is not confirmed yet, or one that is banned or
+    suspended."""
 
     error_messages = {
         "invalid_login": (
@@ -68,6 +72,10 @@ class LoginForm(AuthenticationForm):
             ):
                 self.unconfirmed = True
                 raise ValidationError(self.error_messages["unconfirmed"], code="unconfirmed")
+            # A ban or suspension is told (with its reason) only to who knows the password.
+            barred = account is not None and standing_message(standing_of(account), timezone.now())
+            if barred and account is not None and account.check_password(password):
+                raise ValidationError(barred, code="barred")
             raise self.get_invalid_login_error()
         self.confirm_login_allowed(self.user_cache)
         return self.cleaned_data

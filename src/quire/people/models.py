@@ -27,6 +27,17 @@ class User(AbstractUser):
         default=False,
         help_text="Signed up, but the link in the confirmation email has not been followed yet.",
     )
+    # Standing (quire.core.moderation): written only by quire.moderation.actions, and
+    # kept on the row so every request knows it without a query.
+    suspended_until = models.DateTimeField(
+        null=True, blank=True, help_text="Suspended until then: may not log in or take part."
+    )
+    banned_at = models.DateTimeField(
+        null=True, blank=True, help_text="Banned since then: may not log in; works hidden."
+    )
+    standing_reason = models.TextField(
+        blank=True, help_text="Why the account is suspended or banned; shown to its owner."
+    )
 
     def get_absolute_url(self) -> str:
         return reverse("people:user", args=[self.username])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -15,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from quire.core.moderation import Action
+from quire.moderation.audit import form_changes, recorded
 from quire.people import actions, queries
 from quire.people.account_views import member_of, site_of
 from quire.people.forms import ArchiveSettingsForm, GiveInvitationsForm, IssueInvitationsForm
@@ -23,17 +26,17 @@ from quire.permissions import viewer_for
 QUEUE_SHOWN = 50
 RECENT_INVITATIONS = 30
 
-View = Callable[[HttpRequest], HttpResponse]
+View = Callable[..., HttpResponse]
 
 
 def admins_only(view: View) -> View:
     @wraps(view)
-    def checked(request: HttpRequest) -> HttpResponse:
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not viewer_for(request.user).is_admin:
             raise PermissionDenied("Only the archive's admins can see this page.")
-        return view(request)
+        return view(request, *args, **kwargs)
 
     return checked
 
@@ -42,7 +45,11 @@ def admins_only(view: View) -> View:
 def archive_settings(request: HttpRequest) -> HttpResponse:
     form = ArchiveSettingsForm(request.POST or None, instance=queries.archive_settings())
     if request.method == "POST" and form.is_valid():
-        actions.do_update_archive_settings(member_of(request), **form.cleaned_data)
+        admin = member_of(request)
+        with recorded(
+            admin, Action.CHANGE_SETTINGS, form.instance, kind="settings", note=form_changes(form)
+        ):
+            actions.do_update_archive_settings(admin, **form.cleaned_data)
         messages.success(request, "The archive's settings are saved.")
         return redirect("people:archive_settings")
     return render(request, "people/staff/archive_settings.html", {"form": form})

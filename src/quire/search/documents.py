@@ -70,6 +70,7 @@ def _batch(work_ids: Sequence[int]) -> Iterator[IndexedWork]:
             kudos=stats.kudos,
             hits=stats.hits,
             bookmarks=stats.bookmarks,
+            comments=stats.comments,
             published=work.published,
             updated=work.updated,
             posted=work.posted,

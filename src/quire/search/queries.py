@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from quire.community.queries import muted_pseud_ids
 from quire.core.search.model import Hit, SearchQuery, SearchResults, Visibility
 from quire.core.tags import TagType
 from quire.core.visibility import Viewer
@@ -45,8 +46,10 @@ class FacetTag:
 def search(viewer: Viewer, query: SearchQuery) -> tuple[list[Found], SearchResults]:
     """Results in the backend's order; any work the database says the viewer may not
     see is dropped again, so the index can never show more than the permission layer.
-    A signed-in reader's exclusion list (tags and creators) applies to every search."""
+    A signed-in reader's exclusion list (tags and creators) and the creators they muted
+    apply to every search."""
     tags, pseuds = excluded_ids(viewer.user_id)
+    pseuds |= muted_pseud_ids(viewer)
     if tags or pseuds:
         query = replace(
             query,

@@ -4,7 +4,12 @@ Environment variables (all optional):
   QUIRE_DATA_DIR        data directory (default ./quire-data)
   QUIRE_DATABASE_URL    e.g. postgresql://user@host:5432/quire (default: SQLite in the data dir)
   QUIRE_SECRET_KEY      secret key (default: generated once, kept in the data dir)
-  QUIRE_DEBUG           1 to show Django's debug pages
+  QUIRE_DEBUG           1 to show Django's debug pages (never on a public archive)
+  QUIRE_HTTPS           1 when readers reach the archive over HTTPS through a proxy that
+                        terminates TLS and sets X-Forwarded-Proto: Secure cookies, a
+                        redirect from http and HSTS (default off: plain http on a laptop)
+  QUIRE_HSTS_SECONDS    how long browsers must keep to HTTPS once told (default one year;
+                        only with QUIRE_HTTPS; try a few minutes first)
   QUIRE_ALLOWED_HOSTS   comma-separated host names (default: localhost names)
   QUIRE_SITE_NAME       the archive's name shown on every page (default Quire)
   QUIRE_SEARCH_BACKEND  search backend: tantivy (default: an index folder in the data dir)
@@ -53,6 +58,8 @@ INSTALLED_APPS = [
     "quire.search",
     "quire.feeds",
     "quire.community",
+    "quire.moderation",
+    "quire.comments",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -77,12 +84,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "quire.site.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "quire.moderation.middleware.BarredAccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -206,11 +215,71 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
+# Security headers: Django's middleware sends the first four (and HSTS below), ours
+# (quire.site.security) the content security policy and the permissions policy.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere on the site's pages: a tag or attribute that got
+# past the sanitizer still could not run. img-src allows any https: image because work
+# text may show remote images, as AO3 allows (the sanitizer lets http(s) through; http
+# ones are not shown); data: images cannot run script (the sanitizer refuses them in
+# user text, but the site's own CSS may use them).
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' https: data:",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "frame-ancestors": "'none'",
+    "form-action": "'self'",
+}
+# Powerful features no page of an archive uses, refused to the page and any frame.
+PERMISSIONS_POLICY = dict.fromkeys(
+    (
+        "accelerometer", "browsing-topics", "camera", "display-capture", "geolocation",
+        "gyroscope", "magnetometer", "microphone", "midi", "payment", "usb",
+    ),
+    "()",
+)  # fmt: skip
+
+# Cookies: never readable by script (nothing of ours reads the CSRF cookie; forms carry
+# the token) and not sent on cross-site posts.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "quire.site.views.csrf_failure"  # Django's has an inline stylesheet
+
+# HTTPS. `quire serve` speaks plain http (waitress), so an archive on the internet sits
+# behind a proxy that terminates TLS (Caddy, nginx) and says so in X-Forwarded-Proto,
+# which it must set on every request (overwriting what a client sent). With QUIRE_HTTPS
+# off, a laptop at http://localhost keeps working: cookies are not Secure (a browser
+# would never send them back over http, and nobody could log in), no redirect, no HSTS.
+HTTPS = config.env_flag("QUIRE_HTTPS")
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_HSTS_SECONDS = config.env_int("QUIRE_HSTS_SECONDS", 365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SILENCED_SYSTEM_CHECKS = [
+    # Asking browsers to hard-code the domain as HTTPS-only (the HSTS preload list) is
+    # the domain owner's decision for every name under it, made at hstspreload.org; an
+    # archive should not announce that consent on its own.
+    "security.W021",
+]
+if not HTTPS:
+    SILENCED_SYSTEM_CHECKS += [
+        # A plain-http archive (a laptop, a LAN) cannot have these: HSTS and the https
+        # redirect would lock readers out, and Secure cookies would never come back.
+        "security.W004",  # SECURE_HSTS_SECONDS
+        "security.W008",  # SECURE_SSL_REDIRECT
+        "security.W012",  # SESSION_COOKIE_SECURE
+        "security.W016",  # CSRF_COOKIE_SECURE
+    ]
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("quire.feeds.urls")),
     path("", include("quire.community.urls")),
+    path("", include("quire.moderation.urls")),
+    path("", include("quire.comments.urls")),
     path("", include("quire.imports.urls")),
     path("", include("quire.search.urls")),
     path("", include("quire.people.urls")),

@@ -8,7 +8,14 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from quire.core.suggest import LabelledWork, Lexicon, LexiconTag, starter_lexicon, text_of_html
+from quire.core.suggest import (
+    LabelledWork,
+    Lexicon,
+    LexiconTag,
+    starter_lexicon,
+    suggest,
+    text_of_html,
+)
 from quire.core.tags import NOT_RATED, TagType
 from quire.tags.models import Tag, TagParent
 from quire.works.models import Chapter, Tagging, Work
@@ -70,6 +77,40 @@ def _build_lexicon(skipped: set[int]) -> Lexicon:
         for tag in canonical.values()
     ]
     return starter_lexicon() | Lexicon.from_tags(tags)
+
+
+SUGGESTION_GROUPS = (
+    ("fandoms", "Fandoms", TagType.FANDOM),
+    ("characters", "Characters", TagType.CHARACTER),
+    ("relationships", "Relationships", TagType.RELATIONSHIP),
+    ("rating", "Rating", TagType.RATING),
+    ("warnings", "Archive Warnings", TagType.WARNING),
+    ("freeforms", "Additional Tags", TagType.FREEFORM),
+)
+"""The groups of quire.core.suggest's answer as pages show them: key, heading, tag type."""
+
+
+def grouped_suggestions(text: str, present: Iterable[str] = ()) -> list[dict[str, object]]:
+    """Suggestions for a story's plain text, one group per tag type, each item marked
+    `present` when the work (or the form) already carries it, ignoring case."""
+    found = suggest(text, archive_lexicon()).to_json()
+    carried = {name.lower() for name in present}
+    return [
+        {
+            "key": key,
+            "label": label,
+            "type": tag_type.value,
+            "items": [
+                {
+                    **item,
+                    "percent": round(item["score"] * 100),
+                    "present": item["name"].lower() in carried,
+                }
+                for item in found[key]
+            ],
+        }
+        for key, label, tag_type in SUGGESTION_GROUPS
+    ]
 
 
 def _carries_tags(labels: dict[str, list[str]]) -> bool:

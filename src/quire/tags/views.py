@@ -7,12 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from quire.core.suggest import suggest
-from quire.core.tags import TagType
 from quire.core.visibility import can_edit_work
 from quire.permissions import viewer_for
 from quire.tags import queries
-from quire.tags.suggestions import archive_lexicon, work_text
+from quire.tags.suggestions import SUGGESTION_GROUPS, grouped_suggestions, work_text
 from quire.works.actions import do_add_tags
 from quire.works.queries import visible_works, works_tagged
 from quire.works.views import paginate
@@ -35,16 +33,6 @@ def tag_detail(request: HttpRequest, name: str) -> HttpResponse:
     return render(request, "tags/tag.html", context)
 
 
-_SUGGESTION_GROUPS = (
-    ("fandoms", "Fandoms", TagType.FANDOM),
-    ("characters", "Characters", TagType.CHARACTER),
-    ("relationships", "Relationships", TagType.RELATIONSHIP),
-    ("rating", "Rating", TagType.RATING),
-    ("warnings", "Archive Warnings", TagType.WARNING),
-    ("freeforms", "Additional Tags", TagType.FREEFORM),
-)
-
-
 def work_suggestions(request: HttpRequest, work_id: int) -> HttpResponse:
     """Tags suggested from a work's text, offered to its creators and to wranglers."""
     viewer = viewer_for(request.user)
@@ -52,23 +40,12 @@ def work_suggestions(request: HttpRequest, work_id: int) -> HttpResponse:
     if not (can_edit_work(viewer, work.access()) or request.user.has_perm("tags.wrangle_tag")):
         raise PermissionDenied("Only the work's creators and wranglers can tag it.")
     if request.method == "POST":
-        chosen = {tag_type: request.POST.getlist(key) for key, _, tag_type in _SUGGESTION_GROUPS}
+        chosen = {tag_type: request.POST.getlist(key) for key, _, tag_type in SUGGESTION_GROUPS}
         added = do_add_tags(work, {kind: names for kind, names in chosen.items() if names})
         messages.success(
             request, f"Added {', '.join(added)}." if added else "No new tags were added."
         )
         return redirect(work.get_absolute_url())
-    found = suggest(work_text(work), archive_lexicon()).to_json()
-    present = {tagging.tag.name for tagging in work.taggings.all()}
-    groups = [
-        {
-            "key": key,
-            "label": label,
-            "items": [
-                {**item, "percent": round(item["score"] * 100), "present": item["name"] in present}
-                for item in found[key]
-            ],
-        }
-        for key, label, _ in _SUGGESTION_GROUPS
-    ]
+    present = [tagging.tag.name for tagging in work.taggings.all()]
+    groups = grouped_suggestions(work_text(work), present)
     return render(request, "tags/suggestions.html", {"work": work, "groups": groups})

@@ -10,10 +10,17 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
+from quire.core.composing import TextFormat
 from quire.core.tags import TagType
 from quire.core.visibility import WorkAccess
-from quire.people.models import Pseud
+from quire.people.models import Pseud, User
 from quire.tags.models import Tag
+
+COMMENT_PERMISSIONS = [
+    ("everyone", "Registered users and guests"),
+    ("members", "Only registered users"),
+    ("nobody", "No one"),
+]
 
 
 class Work(models.Model):
@@ -35,11 +42,7 @@ class Work(models.Model):
     hidden = models.BooleanField(default=False, help_text="Hidden by an admin.")
     comment_permission = models.CharField(
         max_length=10,
-        choices=[
-            ("everyone", "Registered users and guests"),
-            ("members", "Only registered users"),
-            ("nobody", "No one"),
-        ],
+        choices=COMMENT_PERMISSIONS,
         default="everyone",
         help_text="Who may comment on the work (AO3's setting).",
     )
@@ -141,6 +144,16 @@ class Chapter(models.Model):
     notes = models.TextField(blank=True)
     end_notes = models.TextField(blank=True)
     content = models.TextField(help_text="Sanitized HTML, at most 510,000 characters.")
+    text_format = models.CharField(
+        max_length=10,
+        choices=[(text_format.value, text_format.label) for text_format in TextFormat],
+        default=TextFormat.HTML.value,
+        help_text="How the creator wrote the chapter.",
+    )
+    source = models.TextField(
+        blank=True,
+        help_text="The Markdown as written, so it can be edited again; empty for HTML.",
+    )
     word_count = models.PositiveIntegerField(default=0)
     posted = models.BooleanField(default=False)
     published = models.DateField(null=True, blank=True)
@@ -203,3 +216,62 @@ class SeriesPart(models.Model):
 
     def __str__(self) -> str:
         return f"Part {self.position} of {self.series}"
+
+
+class CreatorInvitation(models.Model):
+    """A member's pseud asked to co-create a work: credited only once they accept."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="creator_invitations")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="creator_invitations")
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint("work", "pseud", name="unique_creator_invitation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pseud} invited to {self.work}"
+
+
+class Gift(models.Model):
+    """A work given to a member ("For X"); a refused gift stays refused and is not shown."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="gifts")
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="gifts_received")
+    refused = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint("work", "recipient", name="unique_gift")]
+
+    def __str__(self) -> str:
+        return f"{self.work} for {self.recipient}"
+
+
+class Inspiration(models.Model):
+    """ "Inspired by": a parent work on this archive, or one elsewhere named by its address,
+    title and author. The parent lists the works it inspired."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="inspirations")
+    parent = models.ForeignKey(
+        Work, null=True, blank=True, on_delete=models.CASCADE, related_name="inspired"
+    )
+    url = models.URLField(max_length=500, blank=True)
+    title = models.CharField(max_length=255, blank=True)
+    author = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=False) | ~models.Q(url=""),
+                name="inspiration_names_a_work",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.work} inspired by {self.parent or self.url}"

@@ -6,8 +6,13 @@ what the templates show in a fixed number of queries, whatever the page size.
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+import re
+from collections.abc import Iterable
 
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Lower
+
+from quire.core.accounts import ORPHAN_USERNAME
 from quire.core.visibility import Viewer
 from quire.people.models import Pseud, User
 from quire.permissions import (
@@ -15,13 +20,16 @@ from quire.permissions import (
     download_filter,
     series_filter,
     sign_in_filter,
+    unmuted_filter,
     work_filter,
 )
 from quire.tags.models import Tag
 from quire.works.models import (
     Chapter,
+    CreatorInvitation,
     Creatorship,
     FilterTagging,
+    Gift,
     Series,
     SeriesPart,
     Tagging,
@@ -34,10 +42,26 @@ def visible_works(viewer: Viewer) -> QuerySet[Work]:
     return _with_blurb(Work.objects.filter(work_filter(viewer)), viewer)
 
 
+def listed_works(viewer: Viewer) -> QuerySet[Work]:
+    """What a listing (works index, home, tag pages) shows the viewer: the works they may
+    see, less those of creators they muted. A work's own page asks visible_works."""
+    return without_muted(visible_works(viewer), viewer)
+
+
+def without_muted(works: QuerySet[Work], viewer: Viewer) -> QuerySet[Work]:
+    """Leave out works by creators the viewer muted (quire.permissions.unmuted_filter)."""
+    return works.filter(unmuted_filter(viewer))
+
+
 def downloadable_works(viewer: Viewer) -> QuerySet[Work]:
     """Works that may leave the archive for the viewer, as files or feed entries: never
     drafts or hidden works, even for their creators and admins (quire.permissions)."""
     return _with_blurb(Work.objects.filter(download_filter(viewer)), viewer)
+
+
+def listed_downloads(viewer: Viewer) -> QuerySet[Work]:
+    """What a catalog listing hands the viewer: downloadable works, less muted creators'."""
+    return without_muted(downloadable_works(viewer), viewer)
 
 
 def sign_in_would_show(viewer: Viewer, work_id: int) -> bool:
@@ -73,11 +97,11 @@ def _with_blurb(works: QuerySet[Work], viewer: Viewer) -> QuerySet[Work]:
 
 
 def recent_works(viewer: Viewer, limit: int = 10) -> list[Work]:
-    return list(visible_works(viewer)[:limit])
+    return list(listed_works(viewer)[:limit])
 
 
 def works_tagged(viewer: Viewer, tag: Tag) -> QuerySet[Work]:
-    return filed_under(visible_works(viewer), tag)
+    return filed_under(listed_works(viewer), tag)
 
 
 def works_by_pseud(viewer: Viewer, pseud: Pseud) -> QuerySet[Work]:
@@ -129,3 +153,92 @@ def series_works(viewer: Viewer, series: Series) -> list[tuple[int, Work]]:
     works = visible_works(viewer).filter(series_parts__series=series)
     positions = dict(series.parts.values_list("work_id", "position"))
     return sorted(((positions[work.pk], work) for work in works), key=lambda pair: pair[0])
+
+
+# Posting and editing (quire.works.posting_views): what a creator works with.
+
+_PSEUD_WITH_USERNAME = re.compile(r"^(?P<pseud>.+?)\s*\((?P<user>[^()]+)\)$")
+
+
+def _credited_member_filter() -> Q:
+    """Accounts that can be credited or given a work: members who can sign in, not the
+    placeholders imports make nor the orphan account."""
+    return Q(is_placeholder=False, is_active=True) & ~Q(username__iexact=ORPHAN_USERNAME)
+
+
+def pseuds_named(names: Iterable[str]) -> dict[str, list[Pseud]]:
+    """Members' pseuds for each name as typed: "Name", or "Name (username)" when one
+    name is shared. A name no pseud has maps to an empty list."""
+    found: dict[str, list[Pseud]] = {}
+    for typed in names:
+        wanted = _PSEUD_WITH_USERNAME.match(typed)
+        pseuds = Pseud.objects.filter(
+            user__in=User.objects.filter(_credited_member_filter())
+        ).select_related("user")
+        if wanted:
+            pseuds = pseuds.filter(
+                name__iexact=wanted["pseud"].strip(), user__username__iexact=wanted["user"].strip()
+            )
+        else:
+            pseuds = pseuds.filter(name__iexact=typed)
+        found[typed] = list(pseuds[:5])
+    return found
+
+
+def members_named(usernames: Iterable[str]) -> dict[str, User]:
+    """Members by username (lower-cased keys), among accounts that can be given a work."""
+    wanted = {name.lower() for name in usernames}
+    members = User.objects.filter(_credited_member_filter()).annotate(lower=Lower("username"))
+    return {member.username.lower(): member for member in members.filter(lower__in=wanted)}
+
+
+def own_series(user: User) -> QuerySet[Series]:
+    """Series credited to any of the member's pseuds: where they may place a work."""
+    return Series.objects.filter(creators__user=user).distinct().order_by("title")
+
+
+def chapters_for_editing(work: Work) -> list[Chapter]:
+    """Every chapter, drafts too (only a work's creators edit it)."""
+    return list(work.chapters.order_by("position"))
+
+
+def drafts_of(user: User) -> QuerySet[Work]:
+    """The member's works that are not posted yet, most recently changed first."""
+    return credited_to(Work.objects.filter(posted=False), user=user).order_by("-modified_at")
+
+
+def creator_invitations_for(user: User) -> QuerySet[CreatorInvitation]:
+    """Co-creator invitations waiting for the member's answer."""
+    return CreatorInvitation.objects.filter(pseud__user=user).select_related(
+        "work", "pseud", "invited_by"
+    )
+
+
+def gifts_for(viewer: Viewer, user: User) -> QuerySet[Gift]:
+    """Gifts to the member, of works they may see, newest first."""
+    return (
+        Gift.objects.filter(recipient=user, work__in=Work.objects.filter(work_filter(viewer)))
+        .select_related("work")
+        .order_by("-created_at", "-id")
+    )
+
+
+def work_associations(viewer: Viewer, work: Work) -> dict[str, object]:
+    """What the work page says around the byline: "For" whom (gifts not refused),
+    what inspired it (a parent the viewer cannot see is named as such), and the works
+    it inspired that the viewer may see."""
+    visible = Work.objects.filter(work_filter(viewer))
+    inspirations = list(work.inspirations.select_related("parent"))
+    parent_ids = {link.parent_id for link in inspirations if link.parent_id is not None}
+    seen = set(visible.filter(pk__in=parent_ids).values_list("pk", flat=True))
+    return {
+        "gifts": list(work.gifts.filter(refused=False).select_related("recipient")),
+        "inspirations": [(link, link.parent_id in seen) for link in inspirations],
+        "inspired": list(
+            visible.filter(inspirations__parent=work)
+            .prefetch_related(
+                Prefetch("creatorships", queryset=Creatorship.objects.select_related("pseud__user"))
+            )
+            .order_by("-published", "-id")
+        ),
+    }

@@ -36,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def work_index(request: HttpRequest) -> HttpResponse:
     viewer = viewer_for(request.user)
-    page = paginate(request, queries.visible_works(viewer))
+    page = paginate(request, queries.listed_works(viewer))
     return render(request, "works/index.html", {"page": page, "heading": "Works"})
 
 
@@ -91,8 +91,8 @@ def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpR
 def _render_reading(
     request: HttpRequest, work: Work, chapters: list[Chapter], *, shown: list[Chapter]
 ) -> HttpResponse:
-    count_visit(request, work)
     single = len(shown) == 1 and len(chapters) > 1
+    count_visit(request, work, chapter=shown[0] if single else None)
     index = chapters.index(shown[0]) if single else 0
     context = {
         "work": work,

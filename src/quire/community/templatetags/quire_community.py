@@ -1,6 +1,7 @@
 """Template tags that put kudos, bookmarks and subscriptions on other apps' pages, each
 one line in their template: a work's figures in its stats, the feedback area under a
-work, the Subscribe button of a series or creator, and the inbox link in the header."""
+work (with Mark for Later), the Subscribe button of a series or creator, the Mute and
+Block buttons of a member's pages, and the inbox link in the header."""
 
 from __future__ import annotations
 
@@ -59,6 +60,9 @@ def work_feedback(context: template.Context, work: Work) -> dict[str, object]:
         return found
     bookmark = queries.bookmark_of(user, work=work)
     found.update(
+        # Blocked by a creator: no Kudos button, and nothing that says why (it is private).
+        can_kudos=found["can_kudos"] and not queries.blocked_by_a_creator(work, user),
+        reading=queries.reading_of(user, work),
         kudos_left=queries.has_left_kudos(work, user=user),
         bookmark=bookmark,
         form=BookmarkForm(user=user, bookmark=bookmark),
@@ -114,3 +118,20 @@ def inbox_link(context: template.Context) -> dict[str, object]:
 def creator_actions(context: template.Context, creator: User) -> dict[str, object]:
     """Subscribe to a creator, and their bookmarks, under their page's heading."""
     return {"creator": creator, "request": context["request"]}
+
+
+@register.inclusion_tag("community/includes/mute_block.html", takes_context=True)
+def mute_block_buttons(context: template.Context, person: User) -> dict[str, object]:
+    """Mute and Block (or Unmute and Unblock) on a member's pages, for another signed-in
+    member; none on one's own pages nor on the staff's, who cannot be muted or blocked."""
+    request: HttpRequest = context["request"]
+    user = request.user
+    if not isinstance(user, User) or queries.mute_block_refusal_for("mute", user, person):
+        return {"shown": False}
+    return {
+        "shown": True,
+        "person": person,
+        "here": request.get_full_path(),
+        "muted": queries.has_muted(user, person),
+        "blocked": queries.has_blocked(user, person),
+    }

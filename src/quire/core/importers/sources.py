@@ -6,9 +6,11 @@ place of anything unreadable instead of raising.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 from quire.core.importers import ImportProblem, SourceFile
 
@@ -62,23 +64,60 @@ def _file(path: Path) -> Iterator[SourceFile | ImportProblem]:
 
 
 def _zip(path: Path) -> Iterator[SourceFile | ImportProblem]:
+    return _zip_members(str(path), path, max_member_bytes=MAX_MEMBER_BYTES)
+
+
+def upload_sources(
+    name: str, data: bytes, *, max_member_bytes: int, max_total_bytes: int, max_members: int
+) -> Iterator[SourceFile | ImportProblem]:
+    """A file someone uploaded: the document itself, or each document in it when it is a
+    zip (not an EPUB). The limits keep a small zip from unpacking into gigabytes."""
+    if data.startswith(b"PK") and not is_epub(data[:100]) and not name.lower().endswith(".epub"):
+        yield from _zip_members(
+            name,
+            io.BytesIO(data),
+            max_member_bytes=max_member_bytes,
+            max_total_bytes=max_total_bytes,
+            max_members=max_members,
+        )
+        return
+    yield SourceFile(name=name, data=data)
+
+
+def _zip_members(
+    name: str,
+    opened: Path | IO[bytes],
+    *,
+    max_member_bytes: int,
+    max_total_bytes: int | None = None,
+    max_members: int | None = None,
+) -> Iterator[SourceFile | ImportProblem]:
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(opened)
         members = [info for info in archive.infolist() if not info.is_dir()]
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        yield ImportProblem(str(path), f"not a readable zip file ({error})")
+        yield ImportProblem(name, f"not a readable zip file ({error})")
+        return
+    if max_members is not None and len(members) > max_members:
+        yield ImportProblem(
+            name, f"holds {len(members):,} files; at most {max_members:,} can be read"
+        )
+        return
+    declared = sum(info.file_size for info in members)
+    if max_total_bytes is not None and declared > max_total_bytes:
+        yield ImportProblem(name, f"unpacks to {declared:,} bytes, more than {max_total_bytes:,}")
         return
     with archive:
         for info in sorted(members, key=lambda member: member.filename):
-            name = f"{path}!{info.filename}"
+            member_name = f"{name}!{info.filename}"
             if Path(info.filename).name in IGNORED_NAMES or "__MACOSX" in info.filename:
                 continue
-            if info.file_size > MAX_MEMBER_BYTES:
-                yield ImportProblem(name, f"too large to import ({info.file_size:,} bytes)")
+            if info.file_size > max_member_bytes:
+                yield ImportProblem(member_name, f"too large to import ({info.file_size:,} bytes)")
                 continue
             try:
                 member = archive.read(info)
             except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
-                yield ImportProblem(name, f"cannot be read from the zip ({error})")
+                yield ImportProblem(member_name, f"cannot be read from the zip ({error})")
                 continue
-            yield SourceFile(name=name, data=member)
+            yield SourceFile(name=member_name, data=member)

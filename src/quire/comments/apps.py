@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class CommentsConfig(AppConfig):
+    name = "quire.comments"
+    label = "comments"
+    verbose_name = "Comments"
+
+    def ready(self) -> None:
+        """Comments can be reported (quire.moderation), as works and bookmarks can."""
+        from quire.comments.queries import visible_comments
+        from quire.moderation.targets import TargetKind, register
+
+        register(
+            TargetKind(
+                "comment",
+                "Comment",
+                visible_comments,
+                lambda comment: [comment.user],
+                title=lambda comment: (
+                    f"Comment by {comment.author_name or 'a deleted account'}"
+                    f" on {comment.work.title}"
+                ),
+            )
+        )
