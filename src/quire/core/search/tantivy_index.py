@@ -156,6 +156,7 @@ _FIELD_NAMES: Final[dict[Field, str]] = {
     Field.CREATOR: "creators",
 }
 _TIE_BREAKER: Final = 0.1
+_TIE_WINDOW: Final = 4
 
 _RANGES: Final[dict[str, str]] = {  # SearchQuery attribute: field
     "words": "word_count",
@@ -915,10 +916,14 @@ class TantivyIndex:
         per_page: int,
     ) -> tuple[list[tuple[int, float]], int]:
         need = offset + per_page
-        limit = max(need, 1)
+        # A page's last score is often tied (short texts, one occurrence): asking for
+        # four pages at once spares most queries a second pass to find the ties.
+        limit = max(need * _TIE_WINDOW, 1)
+        total = -1
         while True:
-            result = searcher.search(matching, limit, count=True)
-            total = _count(result)
+            result = searcher.search(matching, limit, count=total < 0)
+            if total < 0:
+                total = _count(result)
             hits = [(_score(value), address) for value, address in result.hits]
             if len(hits) < limit or len(hits) >= total or need == 0:
                 break
