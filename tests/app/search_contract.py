@@ -54,8 +54,8 @@ from tests.core.search.sample_archive import (
     TEXT_WORKS,
     UNTYPED_TAG,
     VISIBILITY_WORKS,
-    F,
     R,
+    generated_works,
     make,
 )
 
@@ -825,37 +825,9 @@ class SearchContract:
     def test_many_works(self, make_backend: MakeBackend) -> None:
         """A sanity check that nothing is capped: totals, facets and prefixes over 2,000
         works (no timing is asserted)."""
-        words = ["alpha", "bravo", "charlie", "delta", "echo"]
-
-        def generated() -> Iterator[IndexedWork]:
-            for n in range(1, 2_001):
-                tags = {1 + n % 4, 30 + n % 3, 100 + n % 50, 1000 + n}
-                yield IndexedWork(
-                    work_id=n,
-                    title=f"Work {n}",
-                    creators=(f"writer{n % 100}",),
-                    creator_ids=(n % 100,),
-                    summary="",
-                    notes="",
-                    language="en",
-                    filter_tag_ids=frozenset(tags),
-                    tag_types={
-                        tag_id: R if tag_id < 10 else F if tag_id < 100 else FF for tag_id in tags
-                    },
-                    tag_names=(),
-                    crossover=False,
-                    complete=n % 2 == 0,
-                    chapter_count=1,
-                    word_count=n,
-                    published=date(2020, 1, 1),
-                    updated=date.fromordinal(date(2020, 1, 1).toordinal() + n % 1000),
-                    kudos=n % 97,
-                    restricted=n % 10 == 0,
-                    chapters=(IndexedChapter(1, n, "", f"{words[n % 5]} common text {n}"),),
-                )
 
         store = make_backend()
-        assert store.add(generated()) == 2_000
+        assert store.add(generated_works(2_000)) == 2_000
         assert store.count() == 2_000
         everything = store.search(SearchQuery(text="common", per_page=50, page=3))
         assert everything.total == 1_800  # every tenth is restricted

@@ -6,7 +6,7 @@ index's own tests, so both read the same works and tags.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -322,3 +322,34 @@ FILLERS = [
 CORPUS = TEXT_WORKS + VISIBILITY_WORKS + QUOKKAS + FILLERS
 BY_ID = {work.work_id: work for work in CORPUS}
 assert len(BY_ID) == len(CORPUS) == 27
+
+
+GENERATED_WORDS = ["alpha", "bravo", "charlie", "delta", "echo"]
+
+
+def generated_works(count: int) -> Iterator[IndexedWork]:
+    """``count`` plain works for scale checks: every tenth restricted, ratings, fandoms
+    and 50 freeforms in turn, one unique freeform each, a word of GENERATED_WORDS in turn."""
+    for n in range(1, count + 1):
+        tags = {1 + n % 4, 30 + n % 3, 100 + n % 50, 1000 + n}
+        yield IndexedWork(
+            work_id=n,
+            title=f"Work {n}",
+            creators=(f"writer{n % 100}",),
+            creator_ids=(n % 100,),
+            summary="",
+            notes="",
+            language="en",
+            filter_tag_ids=frozenset(tags),
+            tag_types={tag_id: R if tag_id < 10 else F if tag_id < 100 else FF for tag_id in tags},
+            tag_names=(),
+            crossover=False,
+            complete=n % 2 == 0,
+            chapter_count=1,
+            word_count=n,
+            published=date(2020, 1, 1),
+            updated=date.fromordinal(date(2020, 1, 1).toordinal() + n % 1000),
+            kudos=n % 97,
+            restricted=n % 10 == 0,
+            chapters=(IndexedChapter(1, n, "", f"{GENERATED_WORDS[n % 5]} common text {n}"),),
+        )

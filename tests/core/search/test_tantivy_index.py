@@ -12,13 +12,11 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from quire.core.search.model import (
-    IndexedChapter,
     IndexedWork,
     SearchQuery,
     SearchResults,
@@ -35,7 +33,7 @@ from quire.core.search.tantivy_index import (
 from quire.core.search.textquery import (
     split_words,
 )
-from tests.core.search.sample_archive import BY_ID, CORPUS, FF, TEXT_WORKS, F, R
+from tests.core.search.sample_archive import BY_ID, CORPUS, FF, TEXT_WORKS, R, generated_works
 
 MEMBER = Visibility(signed_in=True, user_id=999)
 
@@ -172,37 +170,9 @@ def test_writers_in_two_instances_take_turns(tmp_path: Path) -> None:
 
 def test_ten_thousand_works(tmp_path: Path) -> None:
     """A sanity check that nothing is quadratic or capped; no timing is asserted."""
-    words = ["alpha", "bravo", "charlie", "delta", "echo"]
-
-    def generated() -> Iterator[IndexedWork]:
-        for n in range(1, 10_001):
-            tags = {1 + n % 4, 30 + n % 3, 100 + n % 50, 1000 + n}
-            yield IndexedWork(
-                work_id=n,
-                title=f"Work {n}",
-                creators=(f"writer{n % 100}",),
-                creator_ids=(n % 100,),
-                summary="",
-                notes="",
-                language="en",
-                filter_tag_ids=frozenset(tags),
-                tag_types={
-                    tag_id: R if tag_id < 10 else F if tag_id < 100 else FF for tag_id in tags
-                },
-                tag_names=(),
-                crossover=False,
-                complete=n % 2 == 0,
-                chapter_count=1,
-                word_count=n,
-                published=date(2020, 1, 1),
-                updated=date.fromordinal(date(2020, 1, 1).toordinal() + n % 1000),
-                kudos=n % 97,
-                restricted=n % 10 == 0,
-                chapters=(IndexedChapter(1, n, "", f"{words[n % 5]} common text {n}"),),
-            )
 
     store = TantivyIndex(tmp_path / "index")
-    assert store.add(generated()) == 10_000
+    assert store.add(generated_works(10_000)) == 10_000
     assert store.count() == 10_000
 
     everything = store.search(SearchQuery(text="common", per_page=50, page=3))
