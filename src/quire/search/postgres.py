@@ -734,6 +734,13 @@ class PostgresSearchBackend:
         if not ids:
             return
         with transaction.atomic(using=self.using), self._cursor() as cursor:
+            # Lock the documents in work id order, the order add() writes them in, so
+            # a delete and a concurrent add never wait on each other in a circle.
+            cursor.execute(
+                f"SELECT work_id FROM {_DOCUMENTS} WHERE work_id = ANY(%s::bigint[])"  # noqa: S608
+                " ORDER BY work_id FOR UPDATE",
+                [ids],
+            )
             # The documents first: a concurrent add of one of them finishes before
             # its passages are deleted, so none are left behind.
             for table in (_DOCUMENTS, _PASSAGES):
