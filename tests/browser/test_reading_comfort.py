@@ -136,10 +136,19 @@ def text_width(page: Page) -> float:
 
 
 def open_settings(page: Page) -> None:
+    """Open the panel. Right after a click that navigates, the button can be on screen
+    before the deferred reading.js has wired it up, so a click that opened nothing is
+    made again once the page has loaded (at most three times)."""
     toggle = page.get_by_role("button", name="Reading settings")
-    if toggle.get_attribute("aria-expanded") != "true":
-        toggle.click()
-    expect(page.locator("#reading-settings-panel")).to_be_visible()
+    panel = page.locator("#reading-settings-panel")
+    for _ in range(3):
+        page.wait_for_load_state("domcontentloaded")
+        if toggle.get_attribute("aria-expanded") != "true":
+            toggle.click()
+        if toggle.get_attribute("aria-expanded") == "true":
+            break
+        page.wait_for_timeout(200)
+    expect(panel).to_be_visible()
 
 
 def choose(page: Page, group: str, option: str) -> None:
