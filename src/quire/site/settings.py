@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "quire.community",
     "quire.moderation",
     "quire.comments",
+    "quire.collections",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -40,6 +40,14 @@ class Work(models.Model):
     restricted = models.BooleanField(default=False, help_text="Only signed-in readers see it.")
     posted = models.BooleanField(default=False, help_text="False while the work is a draft.")
     hidden = models.BooleanField(default=False, help_text="Hidden by an admin.")
+    anonymous = models.BooleanField(
+        default=False,
+        help_text="In an anonymous collection: creators hidden until revealed (derived).",
+    )
+    unrevealed = models.BooleanField(
+        default=False,
+        help_text="In an unrevealed collection: the work hidden until revealed (derived).",
+    )
     comment_permission = models.CharField(
         max_length=10,
         choices=COMMENT_PERMISSIONS,
