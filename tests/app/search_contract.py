@@ -744,6 +744,36 @@ class SearchContract:
         assert ids(store.search(SearchQuery())) == [5]
         assert ids(store.search(SearchQuery(text="lanterns"))) == [5]
 
+    def test_rebuild_replaces_everything(self, make_backend: MakeBackend) -> None:
+        store = make_backend()
+        store.add(TEXT_WORKS)
+        kept = [work for work in TEXT_WORKS if work.work_id not in (1, 4)]
+        renamed = replace(BY_ID[5], title="Rebuilt Lanterns")
+        batches = [kept[:2], [*kept[2:], renamed]]
+        assert store.rebuild(iter(batches)) == len(kept) + 1
+        assert store.count() == len(kept)
+        assert store.search(SearchQuery(text="umbrella")).total == 0
+        assert ids(store.search(SearchQuery(text="rebuilt"))) == [5]
+        assert store.search(SearchQuery(text="hellmouth")).total == 0
+        assert ids(store.search(SearchQuery(text="lanterns"))) == [5]
+
+    def test_a_failed_rebuild_keeps_the_batches_before_the_failure(
+        self, make_backend: MakeBackend
+    ) -> None:
+        store = make_backend()
+        store.add(TEXT_WORKS)
+
+        def batches() -> Iterator[list[IndexedWork]]:
+            yield [BY_ID[5]]
+            raise RuntimeError("the database went away")
+
+        with pytest.raises(RuntimeError):
+            store.rebuild(batches())
+        assert ids(store.search(SearchQuery(text="lanterns"))) == [5]
+        assert store.count() == 1
+        store.add([BY_ID[1]])
+        assert ids(store.search(SearchQuery(text="umbrella"))) == [1]
+
     def test_a_failed_batch_leaves_what_was_there(self, make_backend: MakeBackend) -> None:
         store = make_backend()
         store.add(TEXT_WORKS)

@@ -21,7 +21,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from lxml import html
 
-from quire.core.search.model import SearchQuery
+from quire.core.search.model import IndexedWork, SearchQuery
 from quire.core.search.tantivy_index import TantivyIndex
 from quire.core.search.textquery import split_words
 from quire.core.tags import TagType
@@ -29,6 +29,7 @@ from quire.search.backends import SearchBackend, search_backend
 from tests.app.conftest import MakeWork
 from tests.app.search_contract import ADMIN, CORPUS, MakeBackend, SearchContract, make
 from tests.core.search.oracles import text_matches
+from tests.core.search.sample_archive import BY_ID
 
 ON_POSTGRES = connection.vendor == "postgresql"
 NEEDS_POSTGRES = pytest.mark.skipif(
@@ -94,6 +95,40 @@ class TestPostgresSearchBackend(SearchContract):
             return backend
 
         return new
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="the GIN indexes are PostgreSQL's")
+@pytest.mark.django_db
+def test_a_postgres_rebuild_builds_its_indexes_again_even_when_it_fails() -> None:
+    from django.db import connection
+
+    from quire.search.models import SearchDocument, SearchPassage
+    from quire.search.postgres import PostgresSearchBackend
+
+    def index_names() -> set[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_gin'")
+            return {name for (name,) in cursor.fetchall()}
+
+    backend = PostgresSearchBackend()
+    before = index_names()
+    assert before == {
+        index.name
+        for model in (SearchDocument, SearchPassage)
+        for index in model._meta.indexes
+        if index.name.endswith("_gin")
+    }
+
+    def failing() -> Iterator[list[IndexedWork]]:
+        assert index_names() == set()  # dropped while the rows go in
+        yield [BY_ID[5]]
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        backend.rebuild(failing())
+    assert index_names() == before
+    assert backend.rebuild(iter([[BY_ID[1]]])) == 1
+    assert index_names() == before
 
 
 # --- Choosing the backend ----------------------------------------------------------------

@@ -13,7 +13,7 @@ checks each against the same expected answers):
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -37,6 +37,11 @@ class SearchBackend(Protocol):
     def delete(self, work_ids: Iterable[int]) -> None: ...
 
     def clear(self) -> None: ...
+
+    def rebuild(self, batches: Iterable[Sequence[IndexedWork]]) -> int:
+        """Replace the whole index with these works, as fast as the backend can load;
+        how many were written."""
+        ...
 
     def count(self) -> int:
         """Works in the index, visible or not."""

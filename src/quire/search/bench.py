@@ -208,6 +208,9 @@ class _Postgres:
             targets = [node for node in executor.loader.graph.leaf_nodes() if node[0] == "search"]
             executor.migrate(targets)
             self.backend = PostgresSearchBackend(using=self.alias)
+            # Loaded as `quire reindex` loads (PostgresSearchBackend.rebuild): the GIN
+            # indexes are built once, after the last batch.
+            self.backend.drop_search_indexes()
         except BaseException:
             self.close()
             raise
@@ -216,9 +219,11 @@ class _Postgres:
         self.backend.add(works)
 
     def finish(self) -> None:
-        """What autovacuum would do soon after a bulk load: visibility map and statistics."""
+        """Build the GIN indexes, then what autovacuum would do soon after a bulk load:
+        the visibility map and statistics."""
         from django.db import connections
 
+        self.backend.create_search_indexes()
         with connections[self.alias].cursor() as cursor:
             for table in self._tables:
                 cursor.execute(f"VACUUM ANALYZE {table}")

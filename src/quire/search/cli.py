@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 
 from tqdm import tqdm
 
-from quire.core.search.model import SearchQuery, Visibility
+from quire.core.search.model import IndexedWork, SearchQuery, Visibility
 from quire.core.visibility import GUEST
 from quire.search import queries
 from quire.search.backends import search_backend
@@ -22,14 +23,17 @@ def run_reindex(*, quiet: bool = False) -> int:
     # Whatever was pending before the rebuild reads the works is covered by it.
     covered = list(PendingIndexing.objects.values_list("pk", flat=True))
     work_ids = list(Work.objects.order_by("pk").values_list("pk", flat=True))
-    backend.clear()
     progress = tqdm(
         total=len(work_ids), unit="work", disable=quiet or not sys.stderr.isatty(), file=sys.stderr
     )
-    for start in range(0, len(work_ids), BATCH_SIZE):
-        batch = work_ids[start : start + BATCH_SIZE]
-        backend.add(indexed_works(batch))
-        progress.update(len(batch))
+
+    def batches() -> Iterator[list[IndexedWork]]:
+        for start in range(0, len(work_ids), BATCH_SIZE):
+            batch = work_ids[start : start + BATCH_SIZE]
+            yield list(indexed_works(batch))
+            progress.update(len(batch))
+
+    backend.rebuild(batches())
     progress.close()
     for start in range(0, len(covered), BATCH_SIZE):
         PendingIndexing.objects.filter(pk__in=covered[start : start + BATCH_SIZE]).delete()

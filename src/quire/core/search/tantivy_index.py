@@ -801,6 +801,12 @@ class TantivyIndex:
         with self._writer() as writer:
             writer.delete_all_documents()
 
+    def rebuild(self, batches: Iterable[Sequence[IndexedWork]]) -> int:
+        """Replace the whole index with these works: a commit per batch, so an
+        interrupted rebuild keeps what it wrote and a rerun starts clean."""
+        self.clear()
+        return sum(self.add(batch) for batch in batches)
+
     def _work_id_query(self, work_id: int) -> tantivy.Query:
         return _Query.term_query(self._schema, "work_id", _u64(work_id))
 
