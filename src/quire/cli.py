@@ -122,6 +122,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     search_bench.add_argument("--queries", type=int, default=200, help="queries of each kind")
     search_bench.add_argument("--seed", type=int, default=7, help="generator seed")
+    matching_bench = benches.add_parser(
+        "matching", help="gift-exchange matching: Quire's optimal one beside AO3's greedy one"
+    )
+    matching_bench.add_argument(
+        "--signups", type=int, default=3_000, help="sign-ups in the exchange (default 3000)"
+    )
+    matching_bench.add_argument("--json", action="store_true", help="end with one JSON line")
+    matching_bench.add_argument("--seed", type=int, default=7, help="generator seed")
 
     digest = command("digest", "email subscribers their unread updates since their last digest")
     digest.add_argument(
@@ -130,7 +138,19 @@ def _parser() -> argparse.ArgumentParser:
         help="the archive's public address, for the links (default: the SITE_URL setting)",
     )
 
-    worker = command("worker", "run background work (filter tags, indexing) until stopped")
+    command("reveal", "reveal the collections whose reveal dates have passed")
+    reminders = command(
+        "reminders", "email givers whose gift-exchange assignments are due soon or overdue"
+    )
+    reminders.add_argument(
+        "--site-url",
+        metavar="URL",
+        help="the archive's public address, for the links (default: the SITE_URL setting)",
+    )
+
+    worker = command(
+        "worker", "run background work (filter tags, indexing, due reveals) until stopped"
+    )
     worker.add_argument("--batch", action="store_true", help="do what is queued, then exit")
 
     command("demo", "load the sample works into the archive")
@@ -274,6 +294,8 @@ def _search(args: argparse.Namespace, _extra: list[str]) -> int:
 
 
 def _bench(args: argparse.Namespace, _extra: list[str]) -> int:
+    if args.bench_command == "matching":
+        return _bench_matching(args)
     from quire.search.bench import run_search_bench
 
     return run_search_bench(
@@ -286,21 +308,85 @@ def _bench(args: argparse.Namespace, _extra: list[str]) -> int:
     )
 
 
+GREEDY_MATCHING = Path(__file__).resolve().parents[2] / "bench" / "matching_greedy.py"
+"""AO3's greedy matching, rebuilt as a baseline: it belongs to the benchmarks, not to Quire."""
+
+
+def _bench_matching(args: argparse.Namespace) -> int:
+    import importlib.util
+
+    from quire.core.matching_bench import run_matching_bench
+
+    spec = importlib.util.spec_from_file_location("matching_greedy", GREEDY_MATCHING)
+    if spec is None or spec.loader is None or not GREEDY_MATCHING.is_file():
+        print(
+            f"quire: the matching benchmark compares with AO3's method in {GREEDY_MATCHING}, "
+            "which is only there in a checkout of Quire's repository: run it from one "
+            "(pip install -e .)",
+            file=sys.stderr,
+        )
+        return 2
+    greedy = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(greedy)
+    report = run_matching_bench(
+        args.signups,
+        args.seed,
+        greedy_compatibility=greedy.ao3_potential_matches,
+        greedy_assignment=greedy.ao3_assign,
+    )
+    print("\n".join(report.lines()), flush=True)
+    if args.json:
+        print(json.dumps(report.to_json()))
+    return 0
+
+
 def _digest(args: argparse.Namespace, _extra: list[str]) -> int:
     from quire.community.cli import run_digest
 
     return run_digest(args.site_url)
 
 
+def _reminders(args: argparse.Namespace, _extra: list[str]) -> int:
+    from quire.challenges.cli import run_reminders
+
+    return run_reminders(args.site_url)
+
+
+def _reveal(_args: argparse.Namespace, _extra: list[str]) -> int:
+    from quire.collections.cli import run_reveal
+
+    return run_reveal()
+
+
+PERIODIC_SECONDS = 60.0
+"""How often `quire worker` runs its clock jobs (quire.server.Ticker)."""
+
+
 def _worker(args: argparse.Namespace, _extra: list[str]) -> int:
     from django.core.management import call_command
+    from django.db import connections
 
+    from quire.challenges.tasks import tell_gift_recipients
+    from quire.collections.tasks import reveal_due_now
     from quire.search.indexing import sweep_leftovers
+    from quire.server import Ticker
 
     sweep_leftovers()
+    ticker = Ticker(
+        [reveal_due_now, tell_gift_recipients],
+        every=PERIODIC_SECONDS,
+        after_tick=connections.close_all,
+    )
+    if args.batch:
+        ticker.tick()
+    else:
+        ticker.start()
     options = ["--batch"] if args.batch else []
-    with contextlib.suppress(KeyboardInterrupt):
-        call_command("db_worker", "--queue-name", "*", "--no-startup-delay", *options)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            call_command("db_worker", "--queue-name", "*", "--no-startup-delay", *options)
+    finally:
+        ticker.stop()
     return 0
 
 
@@ -333,6 +419,8 @@ COMMANDS: dict[str, tuple[bool, Callable[[argparse.Namespace, list[str]], int]]]
     "serve": (True, _serve),
     "worker": (True, _worker),
     "digest": (True, _digest),
+    "reminders": (True, _reminders),
+    "reveal": (True, _reveal),
     "tags": (True, _tags),
     "reindex": (True, _reindex),
     "search": (True, _search),
@@ -344,6 +432,9 @@ COMMANDS: dict[str, tuple[bool, Callable[[argparse.Namespace, list[str]], int]]]
 }
 """Each command: (needs the archive, handler)."""
 
+ARCHIVE_FREE_BENCHMARKS = {"matching"}
+"""Benchmarks that run on generated data alone, so no archive is made for them."""
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
@@ -351,7 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra and args.command not in PASS_THROUGH:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     needs_archive, handler = COMMANDS[args.command]
-    if needs_archive:
+    if needs_archive and getattr(args, "bench_command", None) not in ARCHIVE_FREE_BENCHMARKS:
         _start_django(args.data_dir)
     return handler(args, extra)
 

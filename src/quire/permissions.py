@@ -1,5 +1,6 @@
-"""The one permission layer: who may see which works, chapters and series, and who
-may take part at all (suspended and banned accounts may not).
+"""The one permission layer: who may see which works, chapters and series, whose
+creators they may know, and who may take part at all (suspended and banned accounts
+may not).
 
 The rules themselves are pure functions in quire.core.visibility; this module
 turns a request's user into a Viewer and the same rules into database filters,
@@ -15,6 +16,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from quire.collections.models import Approval, CollectionItem, Membership, Role
 from quire.core.moderation import Standing, is_barred
 from quire.core.visibility import GUEST, Viewer
 from quire.people.models import Pseud, User
@@ -65,15 +67,66 @@ def _own_work(viewer: Viewer, work_ref: str) -> Exists:
     )
 
 
+MAINTAINER_ROLES = (Role.OWNER, Role.MODERATOR)
+"""The roles that maintain a collection, and see behind its works' secrets."""
+
+
+def holding_filter() -> Q:
+    """Collection items whose collection's maintainers see behind the work's secret
+    (quire.core.visibility.maintains): the items its creators put there, or accepted
+    when a moderator invited the work, and that the collection has not turned down
+    (one still waiting for a moderator counts, so they can judge it)."""
+    return Q(creator_approval=Approval.APPROVED) & ~Q(collection_approval=Approval.REJECTED)
+
+
+def _maintained(viewer: Viewer, work_ref: str) -> Exists:
+    """The viewer maintains a collection holding the work, or the one it is a round of."""
+    if viewer.user_id is None:
+        raise ValueError("only signed-in viewers maintain collections")
+    maintainer = Membership.objects.filter(user_id=viewer.user_id, role__in=MAINTAINER_ROLES)
+    collections = maintainer.values("collection_id")
+    return Exists(
+        CollectionItem.objects.filter(holding_filter(), work=OuterRef(work_ref)).filter(
+            Q(collection_id__in=collections) | Q(collection__parent_id__in=collections)
+        )
+    )
+
+
+def _work_ref(prefix: str) -> str:
+    return f"{prefix}pk" if prefix else "pk"
+
+
 def work_filter(viewer: Viewer, prefix: str = "") -> Q:
     """A filter for works `viewer` may see (prefix: the path to the work, e.g. "work__")."""
     public = Q(**{f"{prefix}posted": True})
     if not viewer.is_admin:
         public &= Q(**{f"{prefix}hidden": False})
+        revealed = Q(**{f"{prefix}unrevealed": False})
+        if viewer.is_authenticated:
+            revealed |= Q(_maintained(viewer, _work_ref(prefix)))
+        public &= revealed
     if not viewer.is_authenticated:
         public &= Q(**{f"{prefix}restricted": False})
         return public
-    return public | Q(_own_work(viewer, f"{prefix}pk" if prefix else "pk"))
+    return public | Q(_own_work(viewer, _work_ref(prefix)))
+
+
+def secret_creators_filter(viewer: Viewer, prefix: str = "") -> Q:
+    """Anonymous works whose creators `viewer` may not know (the complement of
+    quire.core.visibility.can_see_creators): their bylines say "Anonymous", and their
+    creators' pages, feeds and subscriptions leave them out."""
+    if viewer.is_admin:
+        return Q(**{f"{prefix}pk__in": []})
+    secret = Q(**{f"{prefix}anonymous": True})
+    if viewer.user_id is None:
+        return secret
+    work_ref = _work_ref(prefix)
+    return secret & ~Q(_own_work(viewer, work_ref)) & ~Q(_maintained(viewer, work_ref))
+
+
+def named_creators_filter(viewer: Viewer, prefix: str = "") -> Q:
+    """Works whose creators `viewer` may know (can_see_creators)."""
+    return ~secret_creators_filter(viewer, prefix)
 
 
 def unmuted_filter(viewer: Viewer, prefix: str = "") -> Q:
@@ -84,10 +137,11 @@ def unmuted_filter(viewer: Viewer, prefix: str = "") -> Q:
     if viewer.user_id is None:
         return Q()
     muted_credit = Creatorship.objects.filter(
-        work=OuterRef(f"{prefix}pk" if prefix else "pk"),
+        work=OuterRef(_work_ref(prefix)),
         pseud__user__muted_by__user_id=viewer.user_id,
     )
-    return ~Q(Exists(muted_credit))
+    # An anonymous work stays: leaving it out would tell the reader who wrote it.
+    return ~Q(Exists(muted_credit)) | secret_creators_filter(viewer, prefix)
 
 
 def chapter_filter(viewer: Viewer) -> Q:
@@ -100,8 +154,9 @@ def chapter_filter(viewer: Viewer) -> Q:
 
 def download_filter(viewer: Viewer, prefix: str = "") -> Q:
     """Works that may leave the archive as files or feed entries (can_download_work):
-    posted and not hidden, whoever asks; restricted ones only for signed-in viewers."""
-    allowed = Q(**{f"{prefix}posted": True, f"{prefix}hidden": False})
+    posted, not hidden and not unrevealed, whoever asks; restricted ones only for
+    signed-in viewers."""
+    allowed = Q(**{f"{prefix}posted": True, f"{prefix}hidden": False, f"{prefix}unrevealed": False})
     if not viewer.is_authenticated:
         allowed &= Q(**{f"{prefix}restricted": False})
     return allowed
@@ -111,7 +166,7 @@ def sign_in_filter(viewer: Viewer) -> Q:
     """Works a guest could download after signing in (sign_in_would_allow_download)."""
     if viewer.is_authenticated:
         return Q(pk__in=[])
-    return Q(posted=True, hidden=False, restricted=True)
+    return Q(posted=True, hidden=False, unrevealed=False, restricted=True)
 
 
 def series_filter(viewer: Viewer) -> Q:
@@ -123,6 +178,13 @@ def series_filter(viewer: Viewer) -> Q:
             )
         )
     )
+
+
+def secret_series_filter(viewer: Viewer) -> Q:
+    """Series holding a work whose creators `viewer` may not know: the series' own byline
+    would name them, so it says "Anonymous" too."""
+    secret = Work.objects.filter(secret_creators_filter(viewer))
+    return Q(Exists(SeriesPart.objects.filter(series=OuterRef("pk"), work__in=secret)))
 
 
 def bookmark_filter(viewer: Viewer) -> Q:

@@ -8,8 +8,12 @@ one command that later also supervises background workers.
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import threading
+from collections.abc import Callable, Sequence
+
+log = logging.getLogger(__name__)
 
 
 def serve(*, host: str, port: int, threads: int = 8) -> None:
@@ -68,3 +72,49 @@ class WorkerSupervisor:
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+
+
+class Ticker:
+    """Runs jobs one after another every `every` seconds on a thread of its own, until
+    stopped: what `quire worker` does on the clock (reveals whose date has come).
+
+    A job that fails is logged and the others still run; the next tick tries it again.
+    The first tick is at once, so a worker that starts late catches up.
+    """
+
+    def __init__(
+        self,
+        jobs: Sequence[Callable[[], object]],
+        *,
+        every: float = 60.0,
+        after_tick: Callable[[], object] = lambda: None,
+    ) -> None:
+        """`after_tick` runs after each tick's jobs (`quire worker` gives back the
+        thread's database connections there)."""
+        self._jobs = list(jobs)
+        self._every = every
+        self._after_tick = after_tick
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="quire-ticker", daemon=True)
+
+    def start(self) -> Ticker:
+        self._thread.start()
+        return self
+
+    def tick(self) -> None:
+        for job in self._jobs:
+            try:
+                job()
+            except Exception:
+                log.exception("A periodic job failed; it runs again at the next tick")
+        self._after_tick()
+
+    def _run(self) -> None:
+        while not self._stopping.is_set():
+            self.tick()
+            self._stopping.wait(self._every)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread.is_alive():
+            self._thread.join()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,7 @@ from quire.works.actions import do_create_work
 from quire.works.models import Work
 
 MakeWork = Callable[..., Work]
+Capture = Callable[..., AbstractContextManager[list[Callable[[], object]]]]
 
 
 @pytest.fixture
@@ -100,3 +102,9 @@ def forget_failed_logins() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks: Capture) -> Callable[[], AbstractContextManager]:
+    """Run what a write queues for after its commit, as the worker would (immediate tasks)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)

@@ -67,6 +67,43 @@ MEMBER = Visibility(signed_in=True, user_id=999)
 ADMIN = Visibility(signed_in=True, user_id=900, admin=True)
 
 
+COLLECTION_WORKS = [
+    make(40, "Quince in Seven", ["A quince tree."], tags={30}, collection_ids=frozenset({7})),
+    make(
+        41,
+        "Unrevealed Quince",
+        ["A secret quince."],
+        tags={30, 63},
+        collection_ids=frozenset({7}),
+        unrevealed=True,
+        creators=(),
+        creator_ids=(),
+        creator_user_ids=(141,),
+    ),
+    make(42, "Pear in Eight", ["A pear."], tags={30}, collection_ids=frozenset({8})),
+    make(43, "Quince Alone", ["A quince, alone."], tags={30}),
+    make(
+        44,
+        "Hidden Unrevealed",
+        ["A quince nobody may see."],
+        tags={30, 63},
+        collection_ids=frozenset({8}),
+        unrevealed=True,
+        hidden=True,
+    ),
+]
+"""Works in collections 7 and 8; 41 and 44 are unrevealed (44 hidden as well)."""
+
+COLLECTION_VIEWERS = {
+    "guest": GUEST,
+    "member": MEMBER,
+    "creator": Visibility(signed_in=True, user_id=141),
+    "maintainer of 7": Visibility(signed_in=True, user_id=150, collection_ids=frozenset({7})),
+    "maintainer of 8": Visibility(signed_in=True, user_id=151, collection_ids=frozenset({8})),
+    "admin": ADMIN,
+}
+
+
 # --- Expected answers --------------------------------------------------------------------
 
 
@@ -680,6 +717,62 @@ class SearchContract:
         assert len(positions) == 2
         assert positions == sorted(positions)
         assert set(positions) <= {1, 2, 3, 4, 5}
+
+    # Collections: the collection filter, and unrevealed works seen only by their
+    # creators, admins and the maintainers of their collections.
+
+    def test_the_collection_filter_keeps_works_in_any_of_the_collections(
+        self, make_backend: MakeBackend
+    ) -> None:
+        store = make_backend()
+        store.add(COLLECTION_WORKS)
+        assert set(ids(run(store, collection_ids=frozenset({7})))) == {40}
+        assert set(ids(run(store, collection_ids=frozenset({7, 8})))) == {40, 42}
+        assert ids(run(store, collection_ids=frozenset({9}))) == []
+        in_seven = run(store, collection_ids=frozenset({7}), text="quince")
+        assert ids(in_seven) == [40]
+        assert in_seven.total == 1
+
+    @pytest.mark.parametrize("viewer", COLLECTION_VIEWERS.values(), ids=COLLECTION_VIEWERS.keys())
+    @pytest.mark.parametrize(
+        "fields",
+        [{}, {"text": "quince"}, {"collection_ids": frozenset({7, 8})}, {"sort": Sort.TITLE}],
+        ids=["all", "text", "collections", "title sort"],
+    )
+    def test_unrevealed_works_are_never_returned_counted_or_faceted_to_others(
+        self, make_backend: MakeBackend, viewer: Visibility, fields: dict[str, object]
+    ) -> None:
+        store = make_backend()
+        store.add(COLLECTION_WORKS)
+        results = run(store, visibility=viewer, **fields)
+        wanted = frozenset(fields.get("collection_ids", frozenset()))  # type: ignore[arg-type]
+        expected = expected_ids(
+            lambda work: not wanted or bool(work.collection_ids & wanted),
+            viewer,
+            str(fields.get("text", "")),
+            works=COLLECTION_WORKS,
+        )
+        assert set(ids(results)) == expected
+        assert results.total == len(expected)
+        assert results.facets == facet_counts(w for w in COLLECTION_WORKS if w.work_id in expected)
+
+    def test_who_sees_an_unrevealed_work(self, make_backend: MakeBackend) -> None:
+        store = make_backend()
+        store.add(COLLECTION_WORKS)
+        seen = {
+            name: set(ids(run(store, visibility=viewer))) & {41, 44}
+            for name, viewer in COLLECTION_VIEWERS.items()
+        }
+        assert seen == {
+            "guest": set(),
+            "member": set(),
+            "creator": {41},
+            "maintainer of 7": {41},
+            "maintainer of 8": set(),
+            "admin": {41, 44},
+        }
+        facets = run(store).facets.get(TagType.FREEFORM, [])
+        assert 63 not in {tag_id for tag_id, _ in facets}
 
     # Writing
 

@@ -481,6 +481,7 @@ def test_the_header_offers_what_fits_the_visitor(
         "Works",
         "Search",
         "Series",
+        "Collections",
         "Log in",
         "Sign up",
     ]

@@ -38,3 +38,22 @@ def test_prose_becomes_paragraphs_breaks_and_emphasis() -> None:
     assert prose_to_html("One *two*\nthree.\n\n* * *\n\nA < B") == (
         "<p>One <em>two</em> three.</p>\n<hr />\n<p>A &lt; B</p>"
     )
+
+
+def test_demo_runs_a_gift_exchange_and_a_prompt_meme() -> None:
+    from quire.challenges import queries
+    from quire.challenges.models import Challenge, Claim
+    from quire.core.matching import assign
+
+    load_demo()
+    exchange = Challenge.objects.get(collection__kind="gift_exchange")
+    assert queries.signups_open_now(exchange)
+    assert exchange.signups.count() == 3
+    assert len(queries.review_of(exchange).without_giver) == 3  # nobody matched yet
+    rules = queries.challenge_rules(exchange).match_rules()
+    assert len(assign(queries.core_signups(exchange), rules).assignments) == 3  # all can be
+    meme = Challenge.objects.get(collection__kind="prompt_meme")
+    prompts = queries.meme_prompts(meme, queries.PromptFilters())
+    assert prompts.count() == 3
+    assert prompts.filter(anonymous=True).count() == 1
+    assert Claim.objects.filter(prompt__signup__challenge=meme).count() == 1

@@ -870,3 +870,24 @@ def test_subscribers_hear_of_posting_not_of_drafts(
     with django_capture_on_commit_callbacks(execute=True):
         writer.post(f"/works/{draft.pk}/chapters/{chapter.pk}/post/")
     assert inbox() == [("work", ""), ("chapter", "Second Watch")]
+
+
+def test_members_who_blocked_the_writer_cannot_be_named_co_creator_or_gift_recipient(
+    writer: Client, author: User, make_user
+) -> None:
+    from quire.community.actions import do_block
+
+    blocker = make_user("blocker")
+    do_block(blocker, author)
+    friend = make_user("friend")
+    data = work_data(pseuds=[author.default_pseud.pk], co_creators="blocker, friend")
+    assert field_errors(writer.post("/works/new/", data), "id_co_creators") == [
+        'You cannot invite "blocker": they have blocked you.'
+    ]
+    data = work_data(pseuds=[author.default_pseud.pk], gift_to="friend, blocker")
+    assert field_errors(writer.post("/works/new/", data), "id_gift_to") == [
+        'You cannot give a gift to "blocker": they have blocked you.'
+    ]
+    work = post_work(writer, author, co_creators="friend", gift_to="friend")
+    assert CreatorInvitation.objects.get(work=work).pseud.user == friend
+    assert [gift.recipient for gift in work.gifts.all()] == [friend]

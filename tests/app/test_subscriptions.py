@@ -4,8 +4,7 @@ posted (only about works the subscriber may see), the inbox, the digest and the 
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 
 import pytest
 from django.core import mail
@@ -37,13 +36,6 @@ from tests.app import feed_schemas
 pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-Capture = Callable[..., AbstractContextManager[list[Callable[[], object]]]]
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks: Capture) -> Callable[[], AbstractContextManager]:
-    """Run what a write queues for after its commit, as the worker would (immediate tasks)."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

@@ -66,8 +66,88 @@ def _imported_html() -> bytes:
     return _document(page)
 
 
+def _challenges(
+    member: object, admin: object, titles: list[str], tags: dict[TagType, list[str]]
+) -> tuple[list[str], list[str]]:
+    """A prompt meme and a matched gift exchange the member runs, the vectors in their
+    descriptions, prompts, tags and nominations; (guest pages, member pages)."""
+    from quire.challenges.actions import (
+        ChallengeSettings,
+        PromptDetails,
+        SignUpDetails,
+        do_claim,
+        do_nominate,
+        do_request_matching,
+        do_save_challenge,
+        do_sign_up,
+    )
+    from quire.challenges.runs import run_matching
+    from quire.collections.actions import CollectionDetails, do_create_collection
+    from quire.core.challenges import GIFT_EXCHANGE_DEFAULTS, PROMPT_MEME_DEFAULTS, Side, TagRule
+    from quire.core.challenges import PromptEntry as Entry
+
+    fandom, freeforms = tags[TagType.FANDOM][0], tags[TagType.FREEFORM][:4]
+    pages: tuple[list[str], list[str]] = ([], [])
+    for kind, rules in (
+        ("prompt_meme", PROMPT_MEME_DEFAULTS),
+        ("gift_exchange", GIFT_EXCHANGE_DEFAULTS),
+    ):
+        name = f"vector_{kind}"
+        collection = do_create_collection(
+            member, name, CollectionDetails(title=titles[1], description=ALL_HTML, kind=kind)
+        )
+        settings = ChallengeSettings(
+            signups_open=True,
+            requests_max=2,
+            nominations_open=True,
+            instructions=ALL_HTML,
+            tag_rules={**rules, TagType.FREEFORM: TagRule(0, 4, 0, 4)},
+        )
+        challenge = do_save_challenge(collection, member, settings)  # type: ignore[arg-type]
+        signups = []
+        for who in (member, admin):
+            prompts = [
+                PromptDetails(
+                    Entry(
+                        side,
+                        1,
+                        {TagType.FANDOM: [fandom], TagType.FREEFORM: freeforms},
+                        description=ALL_HTML,
+                    ),
+                    title=titles[2],
+                    anonymous=who is admin,
+                )
+                for side in (
+                    (Side.REQUEST,) if kind == "prompt_meme" else (Side.REQUEST, Side.OFFER)
+                )
+            ]
+            details = SignUpDetails(requests=prompts[:1], offers=prompts[1:], pinch_hitter=True)
+            signups.append(do_sign_up(challenge, who, details))  # type: ignore[arg-type]
+        for nomination in plain_chunks(150)[:3]:
+            do_nominate(challenge, admin, TagType.FANDOM, nomination)  # type: ignore[arg-type]
+        base = f"/collections/{name}/"
+        pages[0].extend([base + "challenge/", base + "tag-set/"])
+        pages[1].extend(
+            [
+                base + "challenge/settings/",
+                base + "signups/",
+                base + f"signups/{signups[0].pk}/edit/",
+            ]
+        )
+        if kind == "prompt_meme":
+            prompt = signups[1].prompts.get()
+            do_claim(prompt, member)  # type: ignore[arg-type]
+            pages[0].extend([base + "prompts/", base + f"prompts/{prompt.pk}/"])
+            pages[1].extend(["/challenges/claims/", base + f"signups/{signups[1].pk}/"])
+        else:
+            run_matching(do_request_matching(challenge, member).pk)  # type: ignore[arg-type]
+            pages[1].extend([base + "matching/", base + "summary/", "/challenges/signups/"])
+    return pages
+
+
 def build_xss_archive() -> XssArchive:
     """Fill the archive (which should be empty) and say which pages show what."""
+    from quire.collections.actions import CollectionDetails, do_add_work, do_create_collection
     from quire.comments.actions import do_post_comment
     from quire.community.actions import do_save_bookmark, do_subscribe
     from quire.imports.actions import do_upload
@@ -143,6 +223,15 @@ def build_xss_archive() -> XssArchive:
         )
         do_add_to_series(series[index], do_create_work(creators=[pseud], parsed=other))
 
+    collection = do_create_collection(
+        member,
+        "vectors",
+        CollectionDetails(title=titles[0], description=ALL_HTML, rules=ALL_HTML, moderated=True),
+    )
+    do_add_work(collection, work, member)
+
+    challenge_pages = _challenges(member, admin, titles, tags)
+
     bookmark_tags = plain_chunks(150)
     do_save_bookmark(member, pseud=pseud, work=work, notes=ALL_HTML, tags=bookmark_tags)
     do_save_bookmark(member, pseud=pseud, series=series[0], notes=ALL_HTML, tags=bookmark_tags)
@@ -198,6 +287,11 @@ def build_xss_archive() -> XssArchive:
             "/series/",
             "/search/?" + urlencode({"q": "xss"}),
             f"/works/{work.pk}/search/?" + urlencode({"q": "xss"}),
+            "/collections/",
+            collection.get_absolute_url(),
+            f"/collections/{collection.name}/works/",
+            f"/collections/{collection.name}/members/",
+            *challenge_pages[0],
         ],
         member=[
             "/account/",
@@ -211,6 +305,11 @@ def build_xss_archive() -> XssArchive:
             f"/works/{work.pk}/edit/",
             f"/works/{work.pk}/chapters/{chapter.pk}/edit/",
             f"/works/{work.pk}/bookmark/",
+            "/collection-items/",
+            f"/works/{work.pk}/collections/",
+            f"/collections/{collection.name}/items/",
+            f"/collections/{collection.name}/edit/",
+            *challenge_pages[1],
         ],
         admin=[
             "/staff/moderation/reports/",

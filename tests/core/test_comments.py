@@ -3,14 +3,18 @@ how threads are laid out, and how typed text becomes safe HTML."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from quire.core.comments import (
+    ANONYMOUS_CREATOR,
     COMMENT_LIMIT,
     CommentAccess,
     Commenting,
     Shown,
     ThreadEntry,
+    by_anonymous_creator,
     can_approve_comment,
     can_delete_comment,
     can_edit_comment,
@@ -133,6 +137,23 @@ def test_what_each_viewer_gets_of_a_comment() -> None:
     assert shown(MEMBER, work(), plain, muted=True) is Shown.MUTED
     assert shown(MEMBER, work(), plain) is Shown.TEXT
     assert shown(GUEST, work(), CommentAccess(5, unreviewed=True)) is Shown.ABSENT
+
+
+def test_a_creators_comment_on_their_anonymous_work_is_anonymous_to_outsiders() -> None:
+    """AO3 signs it "Anonymous Creator"; a mute does not hide it, since "someone you
+    muted" would name the creator as surely."""
+    anonymous = replace(work(), anonymous=True, maintainer_user_ids=frozenset({4}))
+    by_creator, by_reader = CommentAccess(author_user_id=1), CommentAccess(author_user_id=2)
+    assert ANONYMOUS_CREATOR == "Anonymous Creator"
+    assert by_anonymous_creator(GUEST, anonymous, by_creator)
+    assert by_anonymous_creator(MEMBER, anonymous, by_creator)
+    for insider in (CREATOR, ADMIN, Viewer(user_id=4)):
+        assert not by_anonymous_creator(insider, anonymous, by_creator)
+    assert not by_anonymous_creator(GUEST, anonymous, by_reader)
+    assert not by_anonymous_creator(GUEST, work(), by_creator)
+    assert shown(MEMBER, anonymous, by_creator, muted=True) is Shown.TEXT
+    assert shown(MEMBER, anonymous, by_reader, muted=True) is Shown.MUTED
+    assert shown(ADMIN, anonymous, by_creator, muted=True) is Shown.MUTED
 
 
 def test_edit_delete_approve_and_moderate() -> None:

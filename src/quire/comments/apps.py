@@ -9,6 +9,7 @@ class CommentsConfig(AppConfig):
     def ready(self) -> None:
         """Comments can be reported (quire.moderation), as works and bookmarks can."""
         from quire.comments.queries import visible_comments
+        from quire.core.visibility import GUEST
         from quire.moderation.targets import TargetKind, register
 
         register(
@@ -17,9 +18,11 @@ class CommentsConfig(AppConfig):
                 "Comment",
                 visible_comments,
                 lambda comment: [comment.user],
+                # Named as a guest would read it: the report page is anyone's.
                 title=lambda comment: (
-                    f"Comment by {comment.author_name or 'a deleted account'}"
-                    f" on {comment.work.title}"
+                    "Comment by "
+                    + (comment.author_name_for(GUEST, comment.work.access()) or "a deleted account")
+                    + f" on {comment.work.title}"
                 ),
             )
         )

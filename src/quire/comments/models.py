@@ -12,7 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from quire.core.comments import CommentAccess
+from quire.core.comments import ANONYMOUS_CREATOR, CommentAccess, by_anonymous_creator
+from quire.core.visibility import Viewer, WorkAccess
 from quire.people.models import Pseud, User
 from quire.works.models import Chapter, Work
 
@@ -103,6 +104,13 @@ class Comment(models.Model):
         if self.pseud is not None:
             return self.pseud.name
         return self.guest_name
+
+    def author_name_for(self, viewer: Viewer, work: WorkAccess) -> str:
+        """The name `viewer` reads: ANONYMOUS_CREATOR for a creator's comment on their own
+        anonymous work when the viewer may not know who made it."""
+        if by_anonymous_creator(viewer, work, self.access()):
+            return ANONYMOUS_CREATOR
+        return self.author_name
 
     def access(self) -> CommentAccess:
         return CommentAccess(

@@ -22,6 +22,7 @@ from quire.core.comments import (
     Placed,
     Shown,
     ThreadEntry,
+    by_anonymous_creator,
     can_approve_comment,
     can_delete_comment,
     can_edit_comment,
@@ -105,6 +106,13 @@ class CommentView:
     reply_to: Comment | None
     children: list[CommentView] = field(default_factory=list)
     by_creator: bool = False
+    anonymous_creator: bool = False
+    """Signed "Anonymous Creator": a creator's comment on their own anonymous work, for a
+    viewer who may not know who made it."""
+    author_name: str = ""
+    """The name the viewer reads (Comment.author_name_for)."""
+    reply_to_name: str = ""
+    """The name of the comment it answers, when that is not the one above it."""
     replying: Commenting = Commenting.CLOSED
     """Whether the viewer may answer it, or why not."""
     can_edit: bool = False
@@ -222,13 +230,17 @@ def _one(placed: Placed, comments: dict[int, Comment], facts: _Facts) -> Comment
         chapter_posted=chapter_posted,
         blocked=facts.user_blocked,
     )
+    reply_to = comments.get(placed.reply_to) if placed.reply_to is not None else None
     return CommentView(
         comment=comment,
         shown=placed.shown,
         depth=placed.depth,
-        reply_to=comments.get(placed.reply_to) if placed.reply_to is not None else None,
+        reply_to=reply_to,
         by_creator=comment.user_id is not None
         and is_creator(Viewer(user_id=comment.user_id), access),
+        anonymous_creator=by_anonymous_creator(viewer, access, fact),
+        author_name=comment.author_name_for(viewer, access),
+        reply_to_name=reply_to.author_name_for(viewer, access) if reply_to is not None else "",
         replying=answering,
         can_edit=placed.shown is Shown.TEXT and can_edit_comment(viewer, fact),
         can_delete=can_delete_comment(viewer, access, fact),

@@ -17,7 +17,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from quire.comments import actions, queries
@@ -27,6 +26,7 @@ from quire.core.comments import REFUSALS, Commenting
 from quire.core.visibility import is_creator
 from quire.people.models import User
 from quire.permissions import viewer_for
+from quire.site.redirects import next_or
 from quire.works.models import Chapter, Work
 from quire.works.queries import visible_chapters, visible_works
 
@@ -43,12 +43,7 @@ def _signed_in(request: HttpRequest) -> User:
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     """To the page a button was pressed on (its `next` field), if it is one of ours."""
-    target = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = fallback
-    return redirect(target)
+    return redirect(next_or(request, fallback))
 
 
 def _comment(request: HttpRequest, comment_id: int) -> Comment:

@@ -19,16 +19,21 @@ from django.utils import timezone
 from quire.community import queries
 from quire.community.models import InboxEntry
 from quire.people.models import User
+from quire.permissions import viewer_for
+from quire.works.bylines import byline_of
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class DigestItem:
-    """One update as the email shows it: the entry, its byline and its address."""
+    """One update as the email shows it: the entry, its byline, the comment's author
+    (for comment and reply notices) and its address, named as the subscriber may know
+    them (an anonymous work's creators are "Anonymous")."""
 
     entry: InboxEntry
     byline: str
+    comment_author: str
     url: str
 
 
@@ -72,10 +77,16 @@ def send_digests(*, site_url: str) -> DigestReport:
 
 
 def _message(user: User, entries: list[InboxEntry], base: str) -> EmailMultiAlternatives:
+    viewer = viewer_for(user)
     items = [
         DigestItem(
             entry,
-            ", ".join(str(pseud) for pseud in entry.work.creator_pseuds) or "Anonymous",
+            byline_of(viewer, entry.work).text,
+            (
+                entry.comment.author_name_for(viewer, entry.work.access())
+                if entry.comment is not None
+                else ""
+            ),
             base + entry.target_url(),
         )
         for entry in entries

@@ -33,13 +33,14 @@ from quire.people.models import Pseud, User
 from quire.permissions import (
     bookmark_filter,
     chapter_filter,
+    named_creators_filter,
     unmuted_filter,
     viewer_for,
     work_filter,
 )
 from quire.tags.queries import tags_named
 from quire.works.models import Chapter, Creatorship, FilterTagging, Series, SeriesPart, Work
-from quire.works.queries import visible_series, visible_works
+from quire.works.queries import visible_series, visible_works, with_secrets
 
 KUDOS_NAMES = 50
 """Usernames listed under a work; the rest are "N more users"."""
@@ -211,12 +212,8 @@ def inbox_of(user: User, *, unread_only: bool = False) -> QuerySet[InboxEntry]:
         InboxEntry.objects.filter(user=user)
         .filter(work_filter(viewer, prefix="work__"))
         .filter(Q(chapter__isnull=True) | Q(chapter__posted=True))
-        .select_related("work", "chapter", "series", "comment__pseud")
-        .prefetch_related(
-            Prefetch(
-                "work__creatorships", queryset=Creatorship.objects.select_related("pseud__user")
-            )
-        )
+        .select_related("chapter", "series", "comment__pseud")
+        .prefetch_related(Prefetch("work", queryset=with_secrets(Work.objects.all())))
         .order_by("-created_at", "-id")
     )
     if unread_only:
@@ -258,17 +255,19 @@ def bookmarked_works_for(user: User) -> QuerySet[Work]:
 
 def subscribed_works_for(user: User) -> QuerySet[Work]:
     """The works the reader's subscriptions follow, that they may see: the works
-    themselves, the works of followed series and of followed creators, latest update
-    first."""
+    themselves, the works of followed series and of followed creators (not those
+    anonymous to the reader: that would name their creator), latest update first."""
+    viewer = viewer_for(user)
     followed = Subscription.objects.filter(user=user)
     series_ids = followed.filter(series__isnull=False).values("series_id")
     creator_ids = followed.filter(creator__isnull=False).values("creator_id")
+    of_creators = Creatorship.objects.filter(pseud__user_id__in=creator_ids).values("work_id")
     of_subscriptions = (
         Q(pk__in=followed.filter(work__isnull=False).values("work_id"))
         | Q(pk__in=SeriesPart.objects.filter(series_id__in=series_ids).values("work_id"))
-        | Q(pk__in=Creatorship.objects.filter(pseud__user_id__in=creator_ids).values("work_id"))
+        | (Q(pk__in=of_creators) & named_creators_filter(viewer))
     )
-    return visible_works(viewer_for(user)).filter(of_subscriptions).order_by("-updated", "-id")
+    return visible_works(viewer).filter(of_subscriptions).order_by("-updated", "-id")
 
 
 # Reading history and marked for later

@@ -143,12 +143,18 @@ def _events(
     kind: Update, work: Work, chapter_id: int | None, series_id: int | None
 ) -> list[_Event]:
     """What one hook's event means: a new work is news for its named creators'
-    subscribers and for the subscribers of every series it is already in."""
+    subscribers and for the subscribers of every series it is already in. While a
+    collection keeps the work anonymous or unrevealed it is news for nobody yet (the
+    reveal announces it, quire.collections.actions): a creator's or a series' followers
+    would learn who wrote it. Its own subscribers hear of new chapters as ever, when
+    they may see it."""
     if kind == Update.CHAPTER:
         posted = Chapter.objects.filter(work=work, posted=True)
         if chapter_id is None or not posted.filter(pk=chapter_id).exists():
             return []
         return [_Event(f"chapter:{chapter_id}", kind, chapter_id, None, Q(work=work))]
+    if work.anonymous or work.unrevealed:
+        return []
     if kind == Update.SERIES:
         return [_series_event(work, series_id)] if series_id is not None else []
     events = [_Event(f"work:{work.pk}", kind, None, None, Q(creator__in=_named_creators(work)))]

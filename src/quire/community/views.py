@@ -18,7 +18,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from quire.community import actions, queries
@@ -28,6 +27,7 @@ from quire.community.visitors import guest_keys
 from quire.people.models import User
 from quire.people.queries import user_named
 from quire.permissions import viewer_for
+from quire.site.redirects import next_or
 from quire.works.models import Series, Work
 from quire.works.queries import visible_series, visible_works
 
@@ -42,17 +42,7 @@ def _member(request: HttpRequest) -> User:
 
 def _back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     """To the page the form came from (its `next` field), if it is one of ours."""
-    return redirect(_next(request, fallback))
-
-
-def _next(request: HttpRequest, fallback: str) -> str:
-    """The `next` field or parameter when it is a page of ours, else `fallback`."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return fallback
-    return target
+    return redirect(next_or(request, fallback))
 
 
 def _visible_work(request: HttpRequest, work_id: int) -> Work:
@@ -447,7 +437,7 @@ def choose(request: HttpRequest, username: str, kind: str) -> HttpResponse:
             "other": other,
             "refusal": queries.mute_block_refusal_for(kind, _member(request), other),
             "already": choice.is_on(_member(request), other),
-            "next": _next(request, other.get_absolute_url()),
+            "next": next_or(request, other.get_absolute_url()),
         }
         return render(request, "community/mute_block_confirm.html", context)
     try:

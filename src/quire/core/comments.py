@@ -18,12 +18,16 @@ from quire.core.visibility import (
     Viewer,
     WorkAccess,
     can_participate,
+    can_see_creators,
     can_view_work,
     is_creator,
 )
 
 COMMENT_LIMIT: Final = 10_000
 """AO3's limit on a comment's text, in characters as typed."""
+
+ANONYMOUS_CREATOR: Final = "Anonymous Creator"
+"""How a creator's comment on their own anonymous work is signed (AO3's words)."""
 
 NESTING_LIMIT: Final = 5
 """Levels of indentation a thread gets; deeper replies line up at the last level and
@@ -155,6 +159,13 @@ class Shown(Enum):
         return self in {Shown.DELETED, Shown.HIDDEN, Shown.MUTED}
 
 
+def by_anonymous_creator(viewer: Viewer, work: WorkAccess, comment: CommentAccess) -> bool:
+    """Whether the comment is a creator's on their own anonymous work, for a viewer not
+    in the secret: it is signed ANONYMOUS_CREATOR, and their mute does not hide it (a
+    placeholder saying "someone you muted" would name the creator too)."""
+    return comment.author_user_id in work.creator_user_ids and not can_see_creators(viewer, work)
+
+
 def can_moderate(viewer: Viewer, work: WorkAccess) -> bool:
     """Freezing and hiding: the work's creators and the archive's admins."""
     return is_creator(viewer, work) or viewer.is_admin
@@ -176,7 +187,7 @@ def shown(
         return Shown.DELETED
     if comment.hidden and not can_moderate(viewer, work):
         return Shown.HIDDEN
-    if muted:
+    if muted and not by_anonymous_creator(viewer, work, comment):
         return Shown.MUTED
     return Shown.TEXT
 

@@ -2,7 +2,8 @@
 
 The sample works were written for Quire (never copied fic) and cover what a
 visitor should see: several fandoms, a crossover, multi-chapter and unfinished
-works, a series, every rating, co-creators, pseuds and wrangled tags.
+works, a series, every rating, co-creators, pseuds and wrangled tags, and a gift
+exchange taking sign-ups beside a prompt meme with prompts to claim.
 """
 
 from __future__ import annotations
@@ -16,6 +17,18 @@ from typing import Any
 
 from django.db import transaction
 
+from quire.challenges.actions import (
+    ChallengeSettings,
+    PromptDetails,
+    SignUpDetails,
+    do_claim,
+    do_save_challenge,
+    do_sign_up,
+)
+from quire.challenges.models import Prompt
+from quire.challenges.queries import default_tag_rules
+from quire.collections.actions import CollectionDetails, do_create_collection
+from quire.core.challenges import PromptEntry, Side
 from quire.core.documents import ParsedChapter, ParsedWork
 from quire.core.tags import TagType
 from quire.people.actions import do_create_user
@@ -153,4 +166,56 @@ def load_demo() -> str:
             work_actions.do_add_to_series(
                 series[entry["series"]["key"]], work, position=entry["series"]["position"]
             )
+    _load_challenges(data.get("challenges", []))
     return f"Loaded {len(data['works'])} demo works by {len(data['users'])} creators."
+
+
+def _prompt(entry: dict[str, Any], side: Side, number: int) -> PromptDetails:
+    tags = {tag_type: names for tag_type, names in _tags(entry).items() if names}
+    prompt = PromptEntry(side, number, tags=tags, description=entry.get("description", ""))
+    return PromptDetails(
+        prompt, title=entry.get("title", ""), anonymous=entry.get("anonymous", False)
+    )
+
+
+def _load_challenges(entries: list[dict[str, Any]]) -> None:
+    """The [[challenges]]: a collection of their kind set up with its usual settings,
+    sign-ups open, its participants' sign-ups and any claims on its prompts."""
+    for entry in entries:
+        owner = User.objects.get(username=entry["owner"])
+        collection = do_create_collection(
+            owner,
+            entry["name"],
+            CollectionDetails(
+                title=entry["title"], description=entry.get("description", ""), kind=entry["kind"]
+            ),
+        )
+        most = max(
+            len(signup.get(side, []))
+            for signup in entry["signups"]
+            for side in ("requests", "offers")
+        )
+        settings = ChallengeSettings(
+            signups_open=True,
+            requests_max=most,
+            offers_max=most,
+            instructions=entry.get("instructions", ""),
+            tag_rules=default_tag_rules(collection),
+        )
+        challenge = do_save_challenge(collection, owner, settings)
+        for signup in entry["signups"]:
+            details = SignUpDetails(
+                requests=[
+                    _prompt(prompt, Side.REQUEST, number)
+                    for number, prompt in enumerate(signup.get("requests", []), start=1)
+                ],
+                offers=[
+                    _prompt(prompt, Side.OFFER, number)
+                    for number, prompt in enumerate(signup.get("offers", []), start=1)
+                ],
+                pinch_hitter=signup.get("pinch_hitter", False),
+            )
+            do_sign_up(challenge, User.objects.get(username=signup["user"]), details)
+        for claim in entry.get("claims", []):
+            prompt = Prompt.objects.get(signup__challenge=challenge, title=claim["prompt"])
+            do_claim(prompt, User.objects.get(username=claim["user"]))

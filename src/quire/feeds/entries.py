@@ -18,6 +18,7 @@ from quire.core.feeds.atom import Category, Entry, Link, Person, Text
 from quire.core.feeds.opds import ACQUIRE, ACQUISITION
 from quire.core.tags import TagType
 from quire.works import downloads
+from quire.works.bylines import public_byline
 from quire.works.models import Work
 from quire.works.templatetags.quire_works import language_name
 
@@ -26,16 +27,19 @@ Absolute = Callable[[str], str]
 
 
 def work_entry(work: Work, absolute: Absolute, scheme: Callable[[TagType], str]) -> Entry:
-    """What every feed says about a work; `scheme` names each tag type's vocabulary."""
+    """What every feed says about a work; `scheme` names each tag type's vocabulary. An
+    entry leaves the archive like a file: an anonymous work's author is "Anonymous"."""
     page = absolute(work.get_absolute_url())
+    byline = public_byline(work)
+    authors = tuple(
+        Person(str(pseud), absolute(pseud.get_absolute_url())) for pseud in byline.pseuds
+    )
     return Entry(
         id=page,
         title=work.title,
         updated=work.modified_at,
         published=_midnight(work.published),
-        authors=tuple(
-            Person(str(pseud), absolute(pseud.get_absolute_url())) for pseud in work.creator_pseuds
-        ),
+        authors=(Person(byline.text),) if byline.anonymous else authors,
         categories=tuple(
             Category(tagging.tag.name, tagging.tag.display_name, scheme(tagging.tag.tag_type))
             for tagging in work.taggings.all()
@@ -85,8 +89,7 @@ def web_entry(work: Work, absolute: Absolute, scheme: Callable[[TagType], str]) 
 
 
 def _summary(work: Work, absolute: Absolute) -> str:
-    names = ", ".join(str(pseud) for pseud in work.creator_pseuds)
-    byline = E.P(f"by {names or 'Anonymous'}")
+    byline = E.P(f"by {public_byline(work).text}")
     body = E.DIV(byline)
     if work.summary:
         summary = E.BLOCKQUOTE()

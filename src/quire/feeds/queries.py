@@ -6,7 +6,7 @@ from __future__ import annotations
 import hmac
 from typing import TypeVar
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Lower
 
 from quire.core.tags import TagType
@@ -40,9 +40,11 @@ def tags_with_works(viewer: Viewer, tag_type: TagType) -> QuerySet[Tag]:
 
 
 def creators_with_works(viewer: Viewer) -> QuerySet[Pseud]:
-    """Pseuds credited on works for the viewer, with `work_count`."""
+    """Pseuds credited on works for the viewer, with `work_count`; anonymous works count
+    for nobody, as entries never name their creators (works.queries.downloads_by)."""
     pseuds = Pseud.objects.select_related("user")
-    return _with_work_counts(pseuds, "creatorships", viewer).order_by(Lower("name"), "id")
+    named = Q(creatorships__work__anonymous=False)
+    return _with_work_counts(pseuds, "creatorships", viewer, named).order_by(Lower("name"), "id")
 
 
 def series_with_works(viewer: Viewer) -> QuerySet[Series]:
@@ -53,8 +55,13 @@ def series_with_works(viewer: Viewer) -> QuerySet[Series]:
 Counted = TypeVar("Counted", Tag, Pseud, Series)
 
 
-def _with_work_counts(rows: QuerySet[Counted], links: str, viewer: Viewer) -> QuerySet[Counted]:
+def _with_work_counts(
+    rows: QuerySet[Counted], links: str, viewer: Viewer, also: Q | None = None
+) -> QuerySet[Counted]:
     """`rows` annotated with how many works the viewer may take away they link to (through
-    the `links` relation, whose rows have a `work`), keeping only rows with some."""
+    the `links` relation, whose rows have a `work`, and that meet `also`), keeping only
+    rows with some."""
     counted = download_filter(viewer, prefix=f"{links}__work__")
+    if also is not None:
+        counted &= also
     return rows.annotate(work_count=Count(links, filter=counted)).filter(work_count__gt=0)

@@ -63,8 +63,8 @@ from quire.tags.queries import tag_for_url_part
 from quire.works import downloads
 from quire.works.models import Work
 from quire.works.queries import (
-    credited_to,
     downloadable_works,
+    downloads_by,
     filed_under,
     in_series_order,
     listed_downloads,
@@ -270,7 +270,7 @@ def creators(request: HttpRequest, catalog: Catalog) -> HttpResponse:
 @catalog_view
 def creator_works(request: HttpRequest, catalog: Catalog, pseud_id: int) -> HttpResponse:
     pseud = get_object_or_404(Pseud.objects.select_related("user"), pk=pseud_id)
-    works = credited_to(downloadable_works(catalog.viewer), pseud=pseud)
+    works = downloads_by(catalog.viewer, pseud=pseud)
     return _works_feed(catalog, works, str(pseud), "creator", {"pseud_id": pseud_id}, "creators")
 
 
@@ -540,12 +540,12 @@ def creator_feed(
     if user is None:
         raise Http404(f"No creator named {username}.")
     if pseud_name is None:
-        works = credited_to(downloadable_works(GUEST), user=user)
+        works = downloads_by(GUEST, user=user)
         return _web_feed(request, f"Works by {user.username}", user.get_absolute_url(), works)
     pseud = people_queries.pseud_named(user, pseud_name)
     if pseud is None:
         raise Http404(f"{username} has no pseud named {pseud_name}.")
-    works = credited_to(downloadable_works(GUEST), pseud=pseud)
+    works = downloads_by(GUEST, pseud=pseud)
     return _web_feed(request, f"Works by {pseud}", pseud.get_absolute_url(), works)
 
 

@@ -17,7 +17,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from quire.core.moderation import Status, available_actions, is_suspended
 from quire.moderation import actions, queries
@@ -33,6 +32,7 @@ from quire.people.account_views import member_of, site_of
 from quire.people.models import User
 from quire.people.staff_views import admins_only
 from quire.permissions import standing_of, viewer_for
+from quire.site.redirects import next_or
 
 REPORTS_PER_PAGE = 20
 ENTRIES_PER_PAGE = 50
@@ -156,14 +156,6 @@ def _report_from(request: HttpRequest, kind: str, object_id: int) -> Report | No
     return report
 
 
-def _next_url(request: HttpRequest, fallback: str) -> str:
-    wanted = request.POST.get("next", "")
-    safe = url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return wanted if wanted and safe else fallback
-
-
 @admins_only
 def target(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
     """One reported thing (a member's account page too): its reports, what admins did
@@ -193,7 +185,7 @@ def target(request: HttpRequest, kind: str, object_id: int) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, f"{data['action'].label}.")
-            return redirect(_next_url(request, here))
+            return redirect(next_or(request, here))
     context = {
         "kind": kind,
         "object_id": object_id,

@@ -19,7 +19,7 @@ from quire.people.models import (
     SavedSearch,
     User,
 )
-from quire.permissions import work_filter
+from quire.permissions import named_creators_filter, work_filter
 from quire.works.models import Work
 
 
@@ -192,8 +192,9 @@ def own_invitation(user: User, invitation_id: int) -> Invitation | None:
 
 
 def pseuds_with_work_counts(user: User, viewer: Viewer) -> QuerySet[Pseud]:
-    """A member's pseuds, each with how many of its works `viewer` may see."""
-    visible = Work.objects.filter(work_filter(viewer))
+    """A member's pseuds, each with how many of its works `viewer` may see, as its page
+    lists them (anonymous works only for those in the secret)."""
+    visible = Work.objects.filter(work_filter(viewer), named_creators_filter(viewer))
     return user.pseuds.annotate(
         work_count=Count("creatorships", filter=Q(creatorships__work__in=visible))
     )

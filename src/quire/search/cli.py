@@ -14,6 +14,7 @@ from quire.search import queries
 from quire.search.backends import search_backend
 from quire.search.documents import BATCH_SIZE, indexed_works
 from quire.search.models import PendingIndexing
+from quire.works.bylines import public_byline
 from quire.works.models import Work
 
 
@@ -54,7 +55,7 @@ def run_search(text: str, *, as_json: bool, limit: int) -> int:
                         {
                             "id": item.work.pk,
                             "title": item.work.title,
-                            "creators": [pseud.name for pseud in item.work.creator_pseuds],
+                            "creators": public_byline(item.work).credits,
                             "words": item.work.word_count,
                             "snippets": [
                                 {"chapter": snippet.chapter_position, "html": snippet.html}
@@ -70,7 +71,7 @@ def run_search(text: str, *, as_json: bool, limit: int) -> int:
         return 0
     print(f"{results.total:,} work{'s' if results.total != 1 else ''} found")
     for item in found:
-        creators = ", ".join(pseud.name for pseud in item.work.creator_pseuds)
+        creators = public_byline(item.work).text
         words = f"{item.work.word_count:,} words"
         print(f"\n{item.work.title} by {creators} ({words}) /works/{item.work.pk}/")
         for snippet in item.hit.snippets:

@@ -1,4 +1,9 @@
-"""Turning works in the database into the plain documents search backends index."""
+"""Turning works in the database into the plain documents search backends index.
+
+An anonymous work (in a collection that hides its creators until a reveal) is indexed
+with no creators, so no creator search, facet, sort or snippet can name them; its
+creators' user ids stay, only to let them find their own work.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,8 @@ from collections.abc import Iterator, Sequence
 
 from django.db.models import Prefetch
 
+from quire.collections.models import CollectionItem
+from quire.collections.queries import APPROVED
 from quire.community.models import stats_of
 from quire.core.search.model import IndexedChapter, IndexedWork
 from quire.core.suggest import text_of_html
@@ -45,15 +52,21 @@ def _batch(work_ids: Sequence[int]) -> Iterator[IndexedWork]:
         if tag_type == TagType.FANDOM
     }
     graph = load_graph(fandom_ids)
+    collections: defaultdict[int, set[int]] = defaultdict(set)
+    for work_id, collection_id in CollectionItem.objects.filter(
+        APPROVED, work_id__in=work_ids
+    ).values_list("work_id", "collection_id"):
+        collections[work_id].add(collection_id)
     for work in works:
         tag_types = filters[work.pk]
         stats = stats_of(work)
         pseuds = [creatorship.pseud for creatorship in work.creatorships.all()]
+        named = [] if work.anonymous else pseuds
         yield IndexedWork(
             work_id=work.pk,
             title=work.title,
-            creators=tuple(pseud.name for pseud in pseuds),
-            creator_ids=tuple(pseud.pk for pseud in pseuds),
+            creators=tuple(pseud.name for pseud in named),
+            creator_ids=tuple(pseud.pk for pseud in named),
             creator_user_ids=tuple(pseud.user_id for pseud in pseuds),
             summary=text_of_html(work.summary),
             notes=text_of_html(work.notes),
@@ -76,6 +89,8 @@ def _batch(work_ids: Sequence[int]) -> Iterator[IndexedWork]:
             posted=work.posted,
             hidden=work.hidden,
             restricted=work.restricted,
+            unrevealed=work.unrevealed,
+            collection_ids=frozenset(collections[work.pk]),
             chapters=tuple(
                 IndexedChapter(
                     position=chapter.position,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from quire.collections.queries import collections_named, with_rounds
 from quire.core.search.model import Crossovers, DateRange, Range, SearchQuery, Sort, Visibility
 from quire.people.queries import pseud_ids_named
 from quire.tags.forms import names_in
@@ -75,6 +76,11 @@ class SearchForm(forms.Form):
     creators = forms.CharField(
         label="Creators", required=False, help_text="User or pseud names, separated by commas."
     )
+    collections = forms.CharField(
+        label="In collections",
+        required=False,
+        help_text="Collection addresses, separated by commas: works in any of them.",
+    )
     page = forms.IntegerField(required=False, min_value=1)
 
     def clean_include(self) -> list[int]:
@@ -98,6 +104,15 @@ class SearchForm(forms.Form):
         names = names_in(self.cleaned_data.get("creators") or "")
         return list(pseud_ids_named(names))
 
+    def clean_collections(self) -> frozenset[int]:
+        """The collections named and their rounds (a round's works are its parent's too)."""
+        names = names_in(self.cleaned_data.get("collections") or "")
+        found = collections_named(names)
+        missing = sorted({name for name in names if name.lower() not in found})
+        if missing:
+            raise forms.ValidationError(f"No collection at {', '.join(missing)}.")
+        return frozenset().union(*(with_rounds(collection) for collection in found.values()))
+
     def query(self, visibility: Visibility) -> SearchQuery:
         data = self.cleaned_data
         complete = {"complete": True, "wip": False}.get(data.get("complete") or "")
@@ -107,6 +122,7 @@ class SearchForm(forms.Form):
             include_tag_ids=frozenset([*(data.get("include") or ()), *data["other_tags"]]),
             exclude_tag_ids=frozenset([*(data.get("exclude") or ()), *data["excluded_tags"]]),
             creator_ids=frozenset(data["creators"]),
+            collection_ids=data["collections"],
             crossovers=Crossovers(data.get("crossovers") or Crossovers.INCLUDE.value),
             complete=complete,
             single_chapter=bool(data.get("single_chapter")),

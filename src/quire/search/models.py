@@ -6,7 +6,8 @@ Like the tantivy index, these tables are derived data: ``quire reindex`` rebuild
 them from the works.
 
 * ``SearchDocument``: one row per work with everything search filters, sorts and
-  facets on. Filter tags, pseuds and users are integer arrays (GIN-indexed).
+  facets on. Filter tags, pseuds, users and collections are integer arrays
+  (GIN-indexed).
 * ``SearchTag``: the type of each filter tag the documents gave one, so facets are
   one ``unnest(filter_tag_ids)`` over the matching rows, counted and then joined to
   the types (a tag without a type filters but is in no facet).
@@ -98,9 +99,13 @@ class SearchDocument(models.Model):
     posted = models.BooleanField()
     hidden = models.BooleanField()
     restricted = models.BooleanField()
+    unrevealed = models.BooleanField(
+        default=False, help_text="Seen only by creators, admins and its collections' maintainers."
+    )
     creator_user_ids = BigIntArrayField()
     creator_ids = BigIntArrayField(help_text="Pseud ids; empty for anonymous works.")
     filter_tag_ids = BigIntArrayField()
+    collection_ids = BigIntArrayField(default=list, help_text="Collections the work is in.")
     language = models.TextField()
     crossover = models.BooleanField()
     complete = models.BooleanField()
@@ -121,6 +126,7 @@ class SearchDocument(models.Model):
             GinIndexOnPostgres(fields=["filter_tag_ids"], name="search_document_tags_gin"),
             GinIndexOnPostgres(fields=["creator_ids"], name="search_document_pseuds_gin"),
             GinIndexOnPostgres(fields=["creator_user_ids"], name="search_document_users_gin"),
+            GinIndexOnPostgres(fields=["collection_ids"], name="search_document_colls_gin"),
         ]
 
     def __str__(self) -> str:

@@ -308,9 +308,11 @@ _DOCUMENT_COLUMNS: Final = (
     "posted",
     "hidden",
     "restricted",
+    "unrevealed",
     "creator_user_ids",
     "creator_ids",
     "filter_tag_ids",
+    "collection_ids",
     "language",
     "crossover",
     "complete",
@@ -329,6 +331,7 @@ _CASTS: Final = {
     "creator_user_ids": "::bigint[]",
     "creator_ids": "::bigint[]",
     "filter_tag_ids": "::bigint[]",
+    "collection_ids": "::bigint[]",
 }
 _UPSERT_DOCUMENT: Final = (
     f"INSERT INTO {_DOCUMENTS} ({', '.join(_DOCUMENT_COLUMNS)}) "  # noqa: S608 (our names)
@@ -382,9 +385,11 @@ def _document_row(work: IndexedWork) -> tuple[Any, ...]:
         work.posted,
         work.hidden,
         work.restricted,
+        work.unrevealed,
         sorted({_int(user_id) for user_id in work.creator_user_ids}),
         sorted({_int(creator_id) for creator_id in work.creator_ids}),
         sorted({_int(tag_id) for tag_id in work.filter_tag_ids}),
+        _ids(work.collection_ids),
         _clean(work.language),
         work.crossover,
         work.complete,
@@ -516,17 +521,23 @@ class _TextQuery:
 
 def _visibility(visibility: Visibility) -> tuple[str, list[Any]]:
     """quire.core.visibility.can_view_work as SQL: creators see their own works; others
-    see posted works, not hidden ones unless admin, restricted ones only signed in."""
+    see posted works, not hidden ones unless admin, restricted ones only signed in,
+    unrevealed ones only as admins or maintainers of one of the work's collections."""
     signed_in = visibility.signed_in or visibility.user_id is not None
     public = ["d.posted"]
     if not visibility.admin:
-        public.append("NOT d.hidden")
+        public += ["NOT d.hidden", "NOT d.unrevealed"]
     if not signed_in:
         public.append("NOT d.restricted")
-    allowed = " AND ".join(public)
-    if visibility.user_id is None:
-        return f"({allowed})", []
-    return f"(d.creator_user_ids @> ARRAY[%s]::bigint[] OR ({allowed}))", [_int(visibility.user_id)]
+    allowed = [f"({' AND '.join(public)})"]
+    params: list[Any] = []
+    if visibility.user_id is not None:
+        allowed.append("d.creator_user_ids @> ARRAY[%s]::bigint[]")
+        params.append(_int(visibility.user_id))
+    if visibility.collection_ids and not visibility.admin:
+        allowed.append("(d.posted AND NOT d.hidden AND d.collection_ids && %s::bigint[])")
+        params.append(_ids(visibility.collection_ids))
+    return f"({' OR '.join(allowed)})", params
 
 
 def _range(column: str, bounds: Range) -> tuple[str, list[Any]] | None:
@@ -612,6 +623,8 @@ def _filters(query: SearchQuery) -> tuple[list[str], list[Any]]:
             f"WHERE p.field = '{PassageField.TITLE.value}' AND p.vector @@ %s::tsquery)",
             " & ".join(_lexeme(word) for word in title_words),
         )
+    if query.collection_ids:
+        add("d.collection_ids && %s::bigint[]", _ids(query.collection_ids))
     if query.within_work_id is not None:
         add("d.work_id = %s", _int(query.within_work_id))
     return conditions, params

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from quire.collections.queries import maintained_collection_ids
 from quire.community.queries import muted_pseud_ids
 from quire.core.search.model import Hit, SearchQuery, SearchResults, Visibility
 from quire.core.tags import TagType
@@ -16,8 +17,13 @@ from quire.works.queries import visible_works
 
 
 def visibility_of(viewer: Viewer) -> Visibility:
+    """The viewer as search must know them, with the collections they maintain (whose
+    unrevealed works they see)."""
     return Visibility(
-        signed_in=viewer.is_authenticated, user_id=viewer.user_id, admin=viewer.is_admin
+        signed_in=viewer.is_authenticated,
+        user_id=viewer.user_id,
+        admin=viewer.is_admin,
+        collection_ids=maintained_collection_ids(viewer),
     )
 
 

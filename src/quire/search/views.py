@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 from django.contrib import messages
@@ -30,10 +31,21 @@ from quire.works.queries import visible_works
 
 def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
+    return render(request, "search/search.html", searched(request, form))
+
+
+def searched(
+    request: HttpRequest,
+    form: SearchForm,
+    *,
+    narrow: Callable[[SearchQuery], SearchQuery] = lambda query: query,
+) -> dict[str, object]:
+    """The search page's context (results, counts, the sidebar's facets) for a bound form;
+    `narrow` adds what another page fixes, such as a collection's page its collection."""
     context: dict[str, object] = {"form": form, "searched": False}
-    if request.GET and form.is_valid():
+    if form.is_bound and form.is_valid():
         viewer = viewer_for(request.user)
-        query = form.query(queries.visibility_of(viewer))
+        query = narrow(form.query(queries.visibility_of(viewer)))
         found, results = queries.search(viewer, query)
         pages = Paginator(range(results.total), PER_PAGE).get_page(query.page)
         context.update(
@@ -44,7 +56,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             facets=queries.facet_tags(results, query),
         )
     context["params"] = request.GET.urlencode()
-    return render(request, "search/search.html", context)
+    return context
 
 
 @login_required

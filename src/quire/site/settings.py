@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "quire.moderation",
     "quire.comments",
     "quire.collections",
+    "quire.challenges",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

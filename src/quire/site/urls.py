@@ -7,6 +7,8 @@ admin.site.site_title = "Quire admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("quire.feeds.urls")),
+    path("", include("quire.challenges.urls")),
+    path("", include("quire.collections.urls")),
     path("", include("quire.community.urls")),
     path("", include("quire.moderation.urls")),
     path("", include("quire.comments.urls")),

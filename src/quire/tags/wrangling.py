@@ -13,9 +13,9 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from quire.site.redirects import next_or
 from quire.tags import actions, queries
 from quire.tags.forms import BulkAction, BulkWrangleForm, QueueFilterForm, TagEditForm, names_in
 from quire.tags.models import Tag
@@ -51,12 +51,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
     form = BulkWrangleForm(request.POST)
-    back = request.POST.get("next") or ""
-    # Only back to a page of ours: a link elsewhere would make this an open redirect.
-    if not url_has_allowed_host_and_scheme(
-        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        back = "tags:wrangle"
+    back = next_or(request, "tags:wrangle")
     if not form.is_valid():
         for error in form.errors.get("tags", []) + form.errors.get("action", []):
             messages.error(request, str(error))

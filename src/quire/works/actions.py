@@ -17,6 +17,8 @@ from django.db import transaction
 from django.db.models import F, Max, QuerySet
 from django.utils import timezone
 
+from quire.collections.actions import do_set_work_collections
+from quire.collections.models import Collection
 from quire.community.updates import announce_chapter, announce_series_part, announce_work
 from quire.core.accounts import ORPHAN_USERNAME
 from quire.core.composing import TextFormat, chapter_html, missing_required_tags, typed_html
@@ -382,6 +384,8 @@ class WorkDetails:
     moderated_comments: bool = False
     invite: list[Pseud] = dataclasses.field(default_factory=list)
     gift_to: list[User] = dataclasses.field(default_factory=list)
+    collections: list[Collection] | None = None
+    """The collections it is to be in (None: leave them as they are)."""
     inspiration: InspirationLink | None = None
     series: Series | None = None
     new_series_title: str = ""
@@ -466,8 +470,11 @@ def _next_position(rows: QuerySet[Any]) -> int:
 
 
 def _associate(work: Work, author: User, details: WorkDetails) -> None:
-    """Gifts, inspiration, series and co-creator invitations, as the form chose them."""
+    """Gifts, collections, inspiration, series and co-creator invitations, as the form
+    chose them."""
     _give(work, details.gift_to)
+    if details.collections is not None:
+        do_set_work_collections(work, author, details.collections)
     _link_inspiration(work, details.inspiration)
     _place(work, details)
     do_invite_co_creators(work, details.invite, invited_by=author)

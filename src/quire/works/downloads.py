@@ -39,6 +39,7 @@ from quire.core.tags import TagType
 from quire.core.visibility import Viewer
 from quire.people.queries import archive_settings
 from quire.works import queries
+from quire.works.bylines import public_byline
 from quire.works.models import Chapter, Work
 from quire.works.templatetags.quire_works import language_name
 
@@ -97,9 +98,13 @@ def download_url(work: Work, exporter: Exporter) -> str:
 
 def export_work(work: Work, chapters: list[Chapter], link: Linker) -> ExportWork:
     """What every format is written from; `work` must come from downloadable_works
-    (creators, tags and series prefetched) and `chapters` from downloadable_chapters."""
+    (creators, tags and series prefetched) and `chapters` from downloadable_chapters.
+    An anonymous work's file says "Anonymous", whoever asks (bylines.public_byline); as
+    the byline is part of the file's version, a file written before the work became
+    anonymous is never served after."""
     work_url = link(work.get_absolute_url())
-    pseuds = work.creator_pseuds
+    byline = public_byline(work)
+    pseuds = byline.pseuds
     parts = list(work.series_parts.all())
     parsed = ParsedWork(
         title=work.title,
@@ -115,7 +120,7 @@ def export_work(work: Work, chapters: list[Chapter], link: Linker) -> ExportWork
             )
             for chapter in chapters
         ],
-        creators=[str(pseud) for pseud in pseuds],
+        creators=byline.credits,
         summary=work.summary,
         notes=work.notes,
         end_notes=work.end_notes,

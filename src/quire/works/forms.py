@@ -17,6 +17,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.urls import reverse_lazy
 
+from quire.collections.actions import creator_addition_problem
+from quire.collections.models import Collection
+from quire.collections.queries import collections_named, current_collections
+from quire.community.queries import blockers_among
 from quire.core.composing import (
     CHAPTER_MAX,
     NOTES_MAX,
@@ -183,6 +187,13 @@ class WorkForm(forms.Form):
     inspired_by_author = forms.CharField(
         label="Its creator", required=False, max_length=255, help_text="For a work elsewhere."
     )
+    collections = forms.CharField(
+        label="Post to collections",
+        required=False,
+        max_length=1000,
+        help_text="Collection addresses, separated by commas. A moderated collection holds "
+        "the work until its maintainers approve it.",
+    )
     series = forms.ChoiceField(label="Add to a series", required=False)
     new_series_title = forms.CharField(
         label="New series title", required=False, max_length=TITLE_MAX
@@ -268,6 +279,7 @@ class WorkForm(forms.Form):
                 gift.recipient.username
                 for gift in work.gifts.filter(refused=False).select_related("recipient")
             ),
+            "collections": ", ".join(collection.name for collection in current_collections(work)),
             "inspired_by": _inspiration_text(inspiration),
             "inspired_by_title": inspiration.title if inspiration else "",
             "inspired_by_author": inspiration.author if inspiration else "",
@@ -307,6 +319,12 @@ class WorkForm(forms.Form):
                 )
             else:
                 found.append(others[0])
+        blocking = blockers_among(self.author, [pseud.user_id for pseud in found])
+        errors.extend(
+            f'You cannot invite "{pseud.name}": they have blocked you.'
+            for pseud in found
+            if pseud.user_id in blocking
+        )
         if errors:
             raise ValidationError(errors)
         return found
@@ -321,7 +339,38 @@ class WorkForm(forms.Form):
             )
         if self.author.username.lower() in members:
             raise ValidationError("A gift is for someone else: leave your own name out.")
-        return list(dict.fromkeys(members[name.lower()] for name in names))
+        recipients = list(dict.fromkeys(members[name.lower()] for name in names))
+        blocking = blockers_among(self.author, [user.pk for user in recipients])
+        if blocking:
+            raise ValidationError(
+                [
+                    f'You cannot give a gift to "{user.username}": they have blocked you.'
+                    for user in recipients
+                    if user.pk in blocking
+                ]
+            )
+        return recipients
+
+    def clean_collections(self) -> list[Collection]:
+        """The collections named; one the work is not in yet must take it from its creator
+        (quire.core.collections: not closed, unless the creator maintains it)."""
+        names = names_in(self.cleaned_data["collections"])
+        found = collections_named(names)
+        errors = [
+            f"There is no collection at “{name}”." for name in names if name.lower() not in found
+        ]
+        present = {c.pk for c in current_collections(self.work)} if self.work else set()
+        for collection in found.values():
+            problem = (
+                None
+                if collection.pk in present
+                else creator_addition_problem(collection, self.author)
+            )
+            if problem:
+                errors.append(problem)
+        if errors:
+            raise ValidationError(errors)
+        return list(found.values())
 
     def clean_expected_chapters(self) -> int | None:
         try:
@@ -420,6 +469,7 @@ class WorkForm(forms.Form):
             moderated_comments=data["moderated_comments"],
             invite=data["co_creators"],
             gift_to=data["gift_to"],
+            collections=data["collections"],
             inspiration=inspiration,
             series=series if isinstance(series, Series) else None,
             new_series_title=data["new_series_title"] if series == NEW_SERIES else "",

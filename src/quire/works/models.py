@@ -7,6 +7,8 @@ in quire.works.actions keep them right on every write.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.db import models
 from django.urls import reverse
 
@@ -16,11 +18,18 @@ from quire.core.visibility import WorkAccess
 from quire.people.models import Pseud, User
 from quire.tags.models import Tag
 
+if TYPE_CHECKING:
+    from quire.collections.models import CollectionItem
+
 COMMENT_PERMISSIONS = [
     ("everyone", "Registered users and guests"),
     ("members", "Only registered users"),
     ("nobody", "No one"),
 ]
+
+
+COLLECTION_FLAGS = ("anonymous", "unrevealed")
+"""Work fields derived from the work's collections (quire.collections.actions)."""
 
 
 class Work(models.Model):
@@ -69,17 +78,63 @@ class Work(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saving a stored work never writes its collection flags: only
+        quire.collections.actions sets them (with an update of those columns), so a
+        copy loaded before a collection changed cannot write the old flags back."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in COLLECTION_FLAGS
+            ]
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("works:work", args=[self.pk])
 
     def access(self) -> WorkAccess:
-        """The facts quire.core.visibility decides on (uses prefetched creators)."""
+        """The facts quire.core.visibility decides on (uses prefetched creators, and for
+        an anonymous or unrevealed work its collections' maintainers)."""
+        secret = self.anonymous or self.unrevealed
         return WorkAccess(
             posted=self.posted,
             hidden=self.hidden,
             restricted=self.restricted,
             creator_user_ids=frozenset(pseud.user_id for pseud in self.creator_pseuds),
+            anonymous=self.anonymous,
+            unrevealed=self.unrevealed,
+            maintainer_user_ids=self.maintainer_user_ids if secret else frozenset(),
         )
+
+    @property
+    def maintainer_user_ids(self) -> frozenset[int]:
+        """Owners and moderators of the collections its creators put it in, and of the
+        collections those are rounds of."""
+        collections = [item.collection for item in self.holding_collection_items]
+        collections += [collection.parent for collection in collections if collection.parent]
+        return frozenset(
+            membership.user_id
+            for collection in collections
+            for membership in collection.memberships.all()
+            if membership.maintains
+        )
+
+    _loaded_holding_items: list[CollectionItem] | None = None
+
+    @property
+    def holding_collection_items(self) -> list[CollectionItem]:
+        """The collection items its creators agreed to, each collection with its
+        maintainers. Listings prefetch them for anonymous and unrevealed works
+        (quire.works.queries.with_secrets); without that, two queries, once."""
+        prefetched: list[CollectionItem] | None = getattr(self, "holding_items", None)
+        if prefetched is not None:
+            return prefetched
+        if self._loaded_holding_items is None:
+            from quire.works.queries import holding_items  # it imports this module
+
+            self._loaded_holding_items = list(holding_items().filter(work=self))
+        return self._loaded_holding_items
 
     @property
     def creator_pseuds(self) -> list[Pseud]:

@@ -170,7 +170,13 @@ def new_work(request: HttpRequest) -> HttpResponse:
     buttons = [(PREVIEW, "Preview", False), (DRAFT, "Save as draft", False), (POST, "Post", True)]
     context: WorkPageContext = {"heading": "Post a new work", "buttons": buttons}
     if request.method != "POST":
-        context |= {"form": WorkForm(author=author, site_host=host), "chapter_form": ChapterForm()}
+        # Challenge and collection pages link here with the gift or collection filled in.
+        initial = {
+            "collections": request.GET.get("collection", ""),
+            "gift_to": request.GET.get("gift_for", ""),
+        }
+        form = WorkForm(author=author, site_host=host, initial=initial)
+        context |= {"form": form, "chapter_form": ChapterForm()}
         return _render_work_form(request, context)
     data, added = with_added_tag(request.POST)
     form = WorkForm(data, author=author, site_host=host)

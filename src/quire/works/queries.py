@@ -12,12 +12,17 @@ from collections.abc import Iterable
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Lower
 
+from quire.collections.models import CollectionItem, Membership
 from quire.core.accounts import ORPHAN_USERNAME
-from quire.core.visibility import Viewer
+from quire.core.visibility import GUEST, Viewer
 from quire.people.models import Pseud, User
 from quire.permissions import (
+    MAINTAINER_ROLES,
     chapter_filter,
     download_filter,
+    holding_filter,
+    named_creators_filter,
+    secret_series_filter,
     series_filter,
     sign_in_filter,
     unmuted_filter,
@@ -59,6 +64,15 @@ def downloadable_works(viewer: Viewer) -> QuerySet[Work]:
     return _with_blurb(Work.objects.filter(download_filter(viewer)), viewer)
 
 
+def downloads_by(
+    viewer: Viewer, *, pseud: Pseud | None = None, user: User | None = None
+) -> QuerySet[Work]:
+    """What a creator's Atom feed or catalog page hands out: their downloadable works,
+    never an anonymous one, not even to those in its secret, since an entry leaves the
+    archive as a file does (quire.works.bylines.public_byline)."""
+    return credited_to(named_works(downloadable_works(viewer), GUEST), pseud=pseud, user=user)
+
+
 def listed_downloads(viewer: Viewer) -> QuerySet[Work]:
     """What a catalog listing hands the viewer: downloadable works, less muted creators'."""
     return without_muted(downloadable_works(viewer), viewer)
@@ -75,15 +89,38 @@ def downloadable_chapters(viewer: Viewer, work: Work) -> list[Chapter]:
     return list(chapters.filter(posted=True).order_by("position"))
 
 
+def holding_items() -> QuerySet[CollectionItem]:
+    """Collection items whose maintainers see behind a work's secret, each collection
+    (and the one it is a round of) with its memberships of maintainers only: what
+    Work.maintainer_user_ids reads."""
+    maintainers = Membership.objects.filter(role__in=MAINTAINER_ROLES)
+    return (
+        CollectionItem.objects.filter(holding_filter())
+        .select_related("collection__parent")
+        .prefetch_related(
+            Prefetch("collection__memberships", queryset=maintainers),
+            Prefetch("collection__parent__memberships", queryset=maintainers),
+        )
+    )
+
+
+def with_secrets(works: QuerySet[Work]) -> QuerySet[Work]:
+    """Works with the creators and collection maintainers their access() needs, loaded
+    once for a whole listing (maintainers only for anonymous and unrevealed works)."""
+    secret = Q(work__anonymous=True) | Q(work__unrevealed=True)
+    return works.prefetch_related(
+        Prefetch("creatorships", queryset=Creatorship.objects.select_related("pseud__user")),
+        Prefetch(
+            "collection_items", queryset=holding_items().filter(secret), to_attr="holding_items"
+        ),
+    )
+
+
 def _with_blurb(works: QuerySet[Work], viewer: Viewer) -> QuerySet[Work]:
     # "stats": the kudos, hits and bookmarks counts (quire.community.models.WorkStats).
     return (
-        works.select_related("stats")
+        with_secrets(works.select_related("stats"))
         .prefetch_related(
-            Prefetch(
-                "creatorships",
-                queryset=Creatorship.objects.select_related("pseud__user"),
-            ),
             Prefetch("taggings", queryset=Tagging.objects.select_related("tag")),
             Prefetch(
                 "series_parts",
@@ -105,11 +142,20 @@ def works_tagged(viewer: Viewer, tag: Tag) -> QuerySet[Work]:
 
 
 def works_by_pseud(viewer: Viewer, pseud: Pseud) -> QuerySet[Work]:
-    return credited_to(visible_works(viewer), pseud=pseud)
+    """A pseud's page: its works the viewer may see, less the anonymous ones they may
+    not know it wrote."""
+    return credited_to(named_works(visible_works(viewer), viewer), pseud=pseud)
 
 
 def works_by_user(viewer: Viewer, user: User) -> QuerySet[Work]:
-    return credited_to(visible_works(viewer), user=user)
+    """A creator's page, as works_by_pseud."""
+    return credited_to(named_works(visible_works(viewer), viewer), user=user)
+
+
+def named_works(works: QuerySet[Work], viewer: Viewer) -> QuerySet[Work]:
+    """Leave out works whose creators the viewer may not know (anonymous ones): what is
+    listed by creator, or announced to a creator's subscribers, never names them."""
+    return works.filter(named_creators_filter(viewer))
 
 
 def filed_under(works: QuerySet[Work], tag: Tag) -> QuerySet[Work]:
@@ -145,7 +191,13 @@ def visible_chapters(viewer: Viewer, work: Work) -> list[Chapter]:
 
 
 def visible_series(viewer: Viewer) -> QuerySet[Series]:
-    return Series.objects.filter(series_filter(viewer)).prefetch_related("creators__user")
+    """Series the viewer may see, each with `creators_secret`: whether a work in it is
+    anonymous to them, when its byline says "Anonymous" instead of its creators."""
+    return (
+        Series.objects.filter(series_filter(viewer))
+        .annotate(creators_secret=secret_series_filter(viewer))
+        .prefetch_related("creators__user")
+    )
 
 
 def series_works(viewer: Viewer, series: Series) -> list[tuple[int, Work]]:
@@ -215,10 +267,11 @@ def creator_invitations_for(user: User) -> QuerySet[CreatorInvitation]:
 
 
 def gifts_for(viewer: Viewer, user: User) -> QuerySet[Gift]:
-    """Gifts to the member, of works they may see, newest first."""
+    """Gifts to the member, of works they may see (an unrevealed gift waits for the
+    reveal), newest first, each with its work's byline."""
     return (
         Gift.objects.filter(recipient=user, work__in=Work.objects.filter(work_filter(viewer)))
-        .select_related("work")
+        .prefetch_related(Prefetch("work", queryset=with_secrets(Work.objects.all())))
         .order_by("-created_at", "-id")
     )
 
@@ -235,10 +288,6 @@ def work_associations(viewer: Viewer, work: Work) -> dict[str, object]:
         "gifts": list(work.gifts.filter(refused=False).select_related("recipient")),
         "inspirations": [(link, link.parent_id in seen) for link in inspirations],
         "inspired": list(
-            visible.filter(inspirations__parent=work)
-            .prefetch_related(
-                Prefetch("creatorships", queryset=Creatorship.objects.select_related("pseud__user"))
-            )
-            .order_by("-published", "-id")
+            with_secrets(visible.filter(inspirations__parent=work)).order_by("-published", "-id")
         ),
     }

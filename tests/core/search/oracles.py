@@ -32,12 +32,19 @@ __all__ = ["ast_matches", "facet_counts", "field_words", "text_matches", "visibl
 
 
 def visible(work: IndexedWork, visibility: Visibility) -> bool:
+    """can_view_work for the document; the viewer maintains the work's collections when
+    their maintained collections and the work's meet."""
     viewer = Viewer(user_id=visibility.user_id, is_admin=visibility.admin)
+    maintainers: frozenset[int] = frozenset()
+    if visibility.user_id is not None and work.collection_ids & visibility.collection_ids:
+        maintainers = frozenset({visibility.user_id})
     access = WorkAccess(
         posted=work.posted,
         hidden=work.hidden,
         restricted=work.restricted,
         creator_user_ids=frozenset(work.creator_user_ids),
+        unrevealed=work.unrevealed,
+        maintainer_user_ids=maintainers,
     )
     return can_view_work(viewer, access)
 

@@ -27,10 +27,10 @@ from quire.core.search.tantivy_index import (
     SCHEMA_VERSION,
     IndexIncompatibleError,
     TantivyIndex,
-    _normalise,
     highlight_passage,
 )
 from quire.core.search.textquery import (
+    normalise,
     split_words,
 )
 from tests.core.search.sample_archive import BY_ID, CORPUS, FF, TEXT_WORKS, R, generated_works
@@ -76,7 +76,7 @@ def test_highlight_passage() -> None:
     ],
 )
 def test_highlighting_finds_every_indexed_word(text: str) -> None:
-    normalised = _normalise(text)
+    normalised = normalise(text)
     cursor = 0
     for word in split_words(text):
         found = normalised.find(word, cursor)

@@ -1,5 +1,6 @@
 """The comments section under a work or chapter: one include line in the work page
-(comments/includes/section.html), which calls `{% work_comments %}`."""
+(comments/includes/section.html), which calls `{% work_comments %}`; and a comment's
+author as a reader may know them, for notices elsewhere (`{% comment_author %}`)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from django.utils.http import urlencode
 
 from quire.comments import queries
 from quire.comments.forms import CommentForm
+from quire.comments.models import Comment
 from quire.core.comments import REFUSALS, Commenting
-from quire.core.visibility import is_creator
+from quire.core.visibility import GUEST, is_creator
 from quire.permissions import viewer_for
 from quire.works.models import Chapter, Work
 
@@ -58,3 +60,12 @@ def work_comments(context: template.Context) -> dict[str, object]:
         + "?"
         + urlencode({"next": request.get_full_path() + "#comments"}),
     }
+
+
+@register.simple_tag(takes_context=True)
+def comment_author(context: template.Context, comment: Comment, work: Work) -> str:
+    """The name of a comment's author as the reader may know it (an inbox notice):
+    "Anonymous Creator" on an anonymous work, "a deleted account" once gone."""
+    request = context.get("request")
+    viewer = GUEST if request is None else viewer_for(request.user)
+    return comment.author_name_for(viewer, work.access()) or "a deleted account"

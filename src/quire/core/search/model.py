@@ -55,7 +55,13 @@ class IndexedWork:
     hidden: bool = False
     restricted: bool = False
     creator_user_ids: tuple[int, ...] = ()
+    """Users credited, anonymous works too: only for their own visibility, never shown."""
     chapters: tuple[IndexedChapter, ...] = ()
+    collection_ids: frozenset[int] = frozenset()
+    """Collections the work is in (approved by the collection and its creators)."""
+    unrevealed: bool = False
+    """In an unrevealed collection: seen only by its creators, admins and the maintainers
+    of its collections until it is revealed."""
 
 
 class Sort(StrEnum):
@@ -100,6 +106,8 @@ class Visibility:
     signed_in: bool = False
     user_id: int | None = None
     admin: bool = False
+    collection_ids: frozenset[int] = frozenset()
+    """Collections the viewer maintains (and their rounds): their unrevealed works too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +132,8 @@ class SearchQuery:
     exclude_creator_ids: frozenset[int] = frozenset()
     """Pseuds whose works never show (a reader's exclusion list)."""
     title: str = ""
+    collection_ids: frozenset[int] = frozenset()
+    """Works in any of these collections (a collection's page: it and its rounds)."""
     within_work_id: int | None = None
     """Search inside one work only (snippets per chapter)."""
     sort: Sort = Sort.BEST_MATCH

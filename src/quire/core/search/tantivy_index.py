@@ -52,7 +52,10 @@ result (a plain ``dict``), hits' scores, fast field values and stored values
 Visibility is one term per work document: ``audience`` holds ``admins`` for a
 posted work, ``members`` when it is not hidden as well, ``guests`` when it is not
 restricted either, so a reader's visibility is one posting list (or that list and
-their own works' creator ids) instead of a conjunction of flags over every work.
+their own works' creator ids) instead of a conjunction of flags over every work. An
+unrevealed work (in a collection that hides its works until a reveal) holds
+``admins`` and, unless hidden, ``maintainers``: the maintainers of its collections
+see it, as the conjunction of that term and their collection ids.
 
 Chapter documents carry no visibility of their own: they are only ever read
 for works already on a page of visible hits. The caller indexes only what the
@@ -63,6 +66,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import itertools
 import json
 import re
 import threading
@@ -98,9 +102,11 @@ from quire.core.search.textquery import (
     Or,
     Phrase,
     Term,
+    normalise,
     parse_text_query,
     split_words,
     terms_for_highlighting,
+    word_spans,
 )
 from quire.core.tags import TagType
 
@@ -112,7 +118,7 @@ __all__ = [
     "sort_text",
 ]
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 """Bumped whenever the schema or the way documents are written changes; an index
 written by another version is refused (or recreated) rather than misread."""
 
@@ -122,9 +128,24 @@ _CHAPTER: Final = "chapter"
 _ADMINS: Final = "admins"
 _MEMBERS: Final = "members"
 _GUESTS: Final = "guests"
+_MAINTAINERS: Final = "maintainers"
 
 _MAX_WORD_CHARS: Final = 100
 """Longer "words" (base64 blobs, keyboard mashing) are not indexed; no query can want them."""
+
+_COMMON_WORD_TEXT: Final = """
+    a about after again all an and are as at back be because been before but by can
+    could did do down even for from had have he her here him his how i if in into is it
+    its just know like me more much my no not now of on one only or our out over said
+    she so some than that the their them then there they this to too up very was we
+    were what when where who will with would you your
+"""
+_COMMON_WORDS: Final = frozenset(_COMMON_WORD_TEXT.split())
+"""The most frequent English words. A phrase of two of them ("they said", "i love")
+must otherwise check word positions in nearly every work; so the index also keeps,
+for each work, which pairs of them stand side by side in its text (``body_pairs``,
+no positions), and a phrase query looks at positions only in the works that have its
+pairs (the "common grams" of search engines)."""
 
 _DAY_BITS: Final = 22  # date.max.toordinal() == 3_652_059 < 2**22
 _ID_BITS: Final = 32
@@ -204,9 +225,11 @@ def _build_schema() -> tantivy.Schema:
     builder.add_unsigned_field("updated_day", indexed=True, fast=True)
     for name in ("complete", "crossover"):
         builder.add_boolean_field(name, indexed=True, fast=True)
+    builder.add_text_field("body_pairs", tokenizer_name="raw", index_option="basic")
     builder.add_text_field("audience", tokenizer_name="raw", index_option="basic")
     for name in ("creator_user_ids", "creator_ids", "filter_tag_ids"):
         builder.add_unsigned_field(name, indexed=True, fast=True)
+    builder.add_unsigned_field("collection_ids", indexed=True)
     builder.add_text_field("language", tokenizer_name="raw", index_option="basic", fast=True)
     # Facets and sorts: columns only.
     for tag_type in TagType:
@@ -238,6 +261,20 @@ def _tokens(text: str) -> tantivy.PreTokenizedString:
         if len(word) <= _MAX_WORD_CHARS
     ]
     return tantivy.PreTokenizedString(text, tokens)
+
+
+def _common_pairs(words: Iterable[tuple[int, str]]) -> set[str]:
+    """The pairs of common words side by side (at consecutive positions) among
+    `words`, as body_pairs terms."""
+    return {
+        f"{first} {second}"
+        for (at, first), (next_at, second) in itertools.pairwise(words)
+        if next_at == at + 1 and first in _COMMON_WORDS and second in _COMMON_WORDS
+    }
+
+
+def _token_words(tokens: tantivy.PreTokenizedString) -> Iterator[tuple[int, str]]:
+    return ((token.position, token.text) for token in tokens.tokens)
 
 
 _ARTICLE: Final = re.compile(r"^(?:the|an?)\s+")
@@ -288,11 +325,17 @@ def _work_document(
         doc.add_pre_tokenized_text("tags", _tokens(name))
     for name in work.creators:
         doc.add_pre_tokenized_text("creators", _tokens(name))
+    pairs: set[str] = set()
     for chapter in work.chapters:
         if chapter.title:
-            doc.add_pre_tokenized_text("body", _tokens(chapter.title))
+            title = _tokens(chapter.title)
+            doc.add_pre_tokenized_text("body", title)
+            pairs.update(_common_pairs(_token_words(title)))
     for tokens in chapter_tokens:
         doc.add_pre_tokenized_text("body", tokens)
+        pairs.update(_common_pairs(_token_words(tokens)))
+    for pair in sorted(pairs):
+        doc.add_text("body_pairs", pair)
 
     doc.add_unsigned("word_count", _u64(work.word_count))
     doc.add_unsigned("chapter_count", _u64(work.chapter_count))
@@ -310,6 +353,8 @@ def _work_document(
         doc.add_unsigned("creator_user_ids", _u64(user_id))
     for creator_id in sorted(set(work.creator_ids)):
         doc.add_unsigned("creator_ids", _u64(creator_id))
+    for collection_id in sorted(work.collection_ids):
+        doc.add_unsigned("collection_ids", _u64(collection_id))
     for tag_id in sorted(work.filter_tag_ids):
         doc.add_unsigned("filter_tag_ids", _u64(tag_id))
         tag_type = work.tag_types.get(tag_id)
@@ -400,7 +445,14 @@ class _Translator:
         if isinstance(node, Phrase):
             if len(node.words) == 1:  # Tantivy's phrase query needs two words
                 return _Query.term_query(self.schema, field_name, node.words[0])
-            return _Query.phrase_query(self.schema, field_name, list(node.words))
+            phrase = _Query.phrase_query(self.schema, field_name, list(node.words))
+            if field_name != "body":
+                return phrase
+            pairs = [
+                _Query.const_score_query(_Query.term_query(self.schema, "body_pairs", pair), 0.0)
+                for pair in sorted(_common_pairs(enumerate(node.words)))
+            ]
+            return _all_of([*pairs, phrase]) if pairs else phrase
         if node.prefix:
             # Not phrase_prefix_query: it stops at 50 expansions. A regex over the term
             # dictionary finds every word with the prefix.
@@ -442,6 +494,8 @@ def _audiences(work: IndexedWork) -> list[str]:
         return []
     if work.hidden:
         return [_ADMINS]
+    if work.unrevealed:
+        return [_ADMINS, _MAINTAINERS]
     if work.restricted:
         return [_ADMINS, _MEMBERS]
     return [_ADMINS, _MEMBERS, _GUESTS]
@@ -450,12 +504,17 @@ def _audiences(work: IndexedWork) -> list[str]:
 def _visibility_query(schema: tantivy.Schema, visibility: Visibility) -> tantivy.Query:
     """quire.core.visibility.can_view_work as a query: creators see their own works;
     others see posted works, not hidden ones unless admin, restricted ones only
-    when signed in. Matches work documents only (chapters have no audience)."""
+    when signed in, unrevealed ones only as admins or maintainers of one of the work's
+    collections. Matches work documents only (chapters have no audience)."""
     signed_in = visibility.signed_in or visibility.user_id is not None
     audience = _ADMINS if visibility.admin else _MEMBERS if signed_in else _GUESTS
     allowed = [_Query.term_query(schema, "audience", audience)]
     if visibility.user_id is not None:
         allowed.append(_Query.term_query(schema, "creator_user_ids", _u64(visibility.user_id)))
+    if visibility.collection_ids and not visibility.admin:
+        ids = sorted({_u64(collection_id) for collection_id in visibility.collection_ids})
+        maintained = _Query.term_set_query(schema, "collection_ids", ids)
+        allowed.append(_all_of([_Query.term_query(schema, "audience", _MAINTAINERS), maintained]))
     return _any_of(allowed)
 
 
@@ -492,18 +551,6 @@ _EXTRA_CHUNKS: Final = 2
 _WHITESPACE: Final = re.compile(r"\s+")
 
 
-def _normalise(text: str) -> str:
-    """What split_words does to text before finding words (NFC, casefold, plain
-    apostrophes), so a word found in the normalised text can be placed in the original."""
-    for _ in range(4):
-        folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
-        folded = folded.replace("’", "'").replace("‘", "'")
-        if folded == text:
-            break
-        text = folded
-    return text
-
-
 _GRAPHEME: Final = regex.compile(r"\X")
 
 
@@ -515,7 +562,7 @@ def _offset_map(text: str, normalised: str) -> list[int] | None:
     offsets: list[int] = []
     pieces: list[str] = []
     for match in _GRAPHEME.finditer(text):
-        piece = _normalise(match.group())
+        piece = normalise(match.group())
         pieces.append(piece)
         offsets.extend([match.start()] * len(piece))
     if "".join(pieces) != normalised:
@@ -534,28 +581,34 @@ class _Match:
 def _find_matches(text: str, base: int, terms: Sequence[str]) -> list[_Match]:
     """Where the words (``word`` or prefix ``word*``) occur in text, as original offsets.
 
-    Each word is looked for as a substring of the normalised text, and only the few
-    characters around a find are split into words to check it is the start of a word
-    (and the whole word, unless a prefix); text without any of the words costs one
-    normalisation and a substring search per word.
+    Text holding none of the words as a substring costs one normalisation and a
+    substring search per word; otherwise the text is split into words once and each
+    compared (looking around every substring find instead costs a split per find,
+    thousands for a word like "i").
     """
-    normalised = _normalise(text)
-    wanted = [
-        (term.removesuffix("*"), term.endswith("*"), index) for index, term in enumerate(terms)
-    ]
-    found: dict[tuple[int, int], int] = {}
-    for core, prefix, index in wanted:
-        position = normalised.find(core) if core else -1
-        while position >= 0:
-            word = _word_at(normalised, position)
-            if word is not None and (word == core or (prefix and word.startswith(core))):
-                found.setdefault((position, position + len(word)), index)
-            position = normalised.find(core, position + 1)
-    if not found:
+    normalised = normalise(text)
+    cores = [term.removesuffix("*") for term in terms]
+    if not any(core and core in normalised for core in cores):
         return []
+    exact: dict[str, int] = {}
+    prefixes: list[tuple[str, int]] = []
+    for index, (term, core) in enumerate(zip(terms, cores, strict=True)):
+        if not core:
+            continue
+        if term.endswith("*"):
+            prefixes.append((core, index))
+        else:
+            exact.setdefault(core, index)
+    found: list[tuple[int, int, int]] = []
+    for start, end, word in word_spans(normalised):
+        matched = [index for core, index in prefixes if word.startswith(core)]
+        if word in exact:
+            matched.append(exact[word])
+        if matched:
+            found.append((start, end, min(matched)))  # the first term, as terms are ranked
     offsets = _offset_map(text, normalised)
     matches: list[_Match] = []
-    for (start, end), index in sorted(found.items()):
+    for start, end, index in found:
         if offsets is not None:
             start, end = offsets[start], offsets[end]
             if end <= start:
@@ -565,25 +618,6 @@ def _find_matches(text: str, base: int, terms: Sequence[str]) -> list[_Match]:
 
 
 _SPACES: Final = " \n\t\r"
-
-
-def _word_at(normalised: str, position: int) -> str | None:
-    """The word of split_words that starts at ``position`` of normalised text, if any."""
-    reach = _MAX_WORD_CHARS + 2  # a longer word is not indexed, so cannot have matched
-    left = max(position - reach, *(normalised.rfind(c, 0, position) + 1 for c in _SPACES))
-    right = min(
-        [position + reach] + [end for c in _SPACES if (end := normalised.find(c, position)) >= 0]
-    )
-    piece = normalised[left:right]
-    cursor = 0
-    for word in split_words(piece):
-        start = piece.find(word, cursor)
-        if start < 0:
-            return None
-        if left + start >= position:
-            return word if left + start == position else None
-        cursor = start + len(word)
-    return None
 
 
 def _chunks(text: str) -> Iterator[tuple[int, str]]:
@@ -888,6 +922,9 @@ class TantivyIndex:
             excluded.append(_Query.term_set_query(schema, "creator_ids", ids))
         for word in split_words(query.title):
             included.append(_Query.term_query(schema, "title", word))
+        if query.collection_ids:
+            ids = sorted({_u64(collection_id) for collection_id in query.collection_ids})
+            included.append(_Query.term_set_query(schema, "collection_ids", ids))
         if query.within_work_id is not None:
             included.append(self._work_id_query(query.within_work_id))
         return _all_of(included, excluded)

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final, NamedTuple, TypeAlias
@@ -53,10 +54,12 @@ __all__ = [
     "Or",
     "Phrase",
     "Term",
+    "normalise",
     "parse_text_query",
     "split_words",
     "terms_for_highlighting",
     "to_text",
+    "word_spans",
 ]
 
 MAX_TERMS: Final = 50
@@ -147,7 +150,14 @@ def parse_text_query(text: str) -> Node | None:
 
 def split_words(text: str) -> list[str]:
     """Normalised words of a document, exactly as the query language forms words."""
-    return _WORD.findall(_normalise(text))
+    return _WORD.findall(normalise(text))
+
+
+def word_spans(normalised: str) -> Iterator[tuple[int, int, str]]:
+    """Start, end and word of each word of text already normalised (``normalise``):
+    the words split_words gives, with where they are."""
+    for match in _WORD.finditer(normalised):
+        yield match.start(), match.end(), match.group()
 
 
 def terms_for_highlighting(node: Node | None) -> list[str]:
@@ -249,7 +259,7 @@ def _lex_chunk(chunk: str, glued: bool, tokens: list[_Token]) -> Field | None:
     return field
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
     """NFC, casefolded, with typographic apostrophes made plain; repeated until stable."""
     for _ in range(4):  # casefolding can un-normalise; a couple of rounds settle it
         folded = unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
@@ -264,7 +274,7 @@ def _scan(text: str) -> list[tuple[str, bool]]:
     """The normalised words of a chunk, each with whether a valid prefix star follows it."""
     return [
         (match.group(1), bool(match.group(2)) and len(match.group(1)) >= _MIN_PREFIX)
-        for match in _WORD_OR_PREFIX.finditer(_normalise(text))
+        for match in _WORD_OR_PREFIX.finditer(normalise(text))
     ]
 
 
